@@ -1,0 +1,159 @@
+"""Grading one submission of one kata: the trusted orchestration.
+
+``check()`` runs the kata's specs with pytest in this process, with learner code
+confined to children of a :class:`grader.launcher.Worker`, and returns the
+:class:`grader.results.KataResult` that every view renders.
+"""
+from __future__ import annotations
+
+import ast
+import contextlib
+import datetime
+import hashlib
+import importlib.util
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader import __version__, launcher
+from grader.catalogue import Kata, KataError
+from grader.i18n import t
+from grader.plugin import KataPlugin, RunContext
+from grader.results import KataResult, TestResult
+
+_reference_cache: dict[Path, object] = {}
+
+
+def isolation_level(mechanisms: set[str] | list[str]) -> dict:
+    """Name the confinement that was in force, from the mechanisms the worker reported."""
+    found = sorted(set(mechanisms))
+    fs = any(m.startswith("landlock-fs") for m in found)
+    net = "netns" in found or "landlock-net" in found
+    level = "strong" if fs and net else "partial" if fs or net else "basic"
+    return {"level": level, "mechanisms": found}
+
+
+def check(kata: Kata, submission: Path, worker: launcher.Worker, *, devices: tuple[str, ...] = ("cpu",),
+          lang: str = "en", public_only: bool = False, coverage_file: str | None = None) -> KataResult:
+    """Grade ``submission`` against ``kata``. Raises KataError for a broken kata."""
+    started = time.monotonic()
+    started_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    source = _read_submission(submission)
+    unsupported = [d for d in devices if d not in kata.devices]
+    if unsupported:
+        raise KataError(f"kata {kata.slug!r} does not support device(s) {', '.join(unsupported)} "
+                        f"(kata.toml devices = {list(kata.devices)})")
+    sandbox = launcher.Sandbox(submission, kata.submission_file)
+    context = RunContext(
+        worker=worker, sandbox=sandbox, reference=_load_reference(kata), timeout=kata.timeout,
+        devices=devices, lang=lang, public_only=public_only, cuda_available=_cuda_available(devices),
+        job={"module": kata.module_name, "harness": str(kata.harness) if kata.harness else None,
+             "forbidden": [f for f in kata.forbidden if not f.endswith(".*")], "coverage": coverage_file,
+             "limits": launcher.Limits(timeout=kata.timeout, memory_mb=kata.memory_mb).for_child()})
+    context.mechanisms.update(worker.mechanisms)
+    plugin = KataPlugin(context)
+    try:
+        exit_code = _run_pytest(kata, plugin)
+    finally:
+        if coverage_file is None:
+            sandbox.remove()
+    if plugin.problems or exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) \
+            or (exit_code == pytest.ExitCode.INTERRUPTED and not plugin.planned):
+        details = "; ".join(plugin.problems) or f"pytest could not collect the specs (exit code {int(exit_code)})"
+        raise KataError(f"{kata.specs}: {details}")
+    tests = plugin.collected_results()
+    _check_points(kata, tests, plugin.hidden_skipped["points"])
+    if kata.forbidden:
+        tests.append(_forbidden_rule(kata, source, lang))
+    return KataResult(
+        kata=kata.slug, title=kata.title.get(lang),
+        submission={"path": str(submission), "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest()},
+        devices=list(devices), isolation=isolation_level(context.mechanisms), lang=lang, tests=tests,
+        hidden_run=not public_only, hidden_skipped=plugin.hidden_skipped, started_at=started_at,
+        duration=round(time.monotonic() - started, 3), grader_version=__version__)
+
+
+def _read_submission(submission: Path) -> str:
+    try:
+        return submission.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise KataError(f"{submission}: no such submission file (run `kata next` to create it)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KataError(f"{submission}: cannot be read ({exc})") from None
+
+
+def _run_pytest(kata: Kata, plugin: KataPlugin) -> int:
+    args = [str(kata.specs), "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
+            "-c", os.devnull, "--rootdir", str(kata.folder), "-q", "--no-header",
+            "-o", f"timeout={kata.timeout * 3 + 30:g}", "-o", "timeout_method=signal",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    quiet = io.StringIO()
+    with contextlib.redirect_stdout(quiet):
+        return pytest.main(args, plugins=[plugin])
+
+
+def _check_points(kata: Kata, tests: list[TestResult], hidden_points_skipped: float) -> None:
+    """kata.toml's points must match the specs' marks (per device variant on CPU)."""
+    cpu_points = sum(t.max_points for t in tests if t.device in (None, "cpu")) + hidden_points_skipped
+    if abs(cpu_points - kata.points) > 1e-9:
+        raise KataError(f"{kata.folder / 'kata.toml'}: field 'points' is {kata.points}, "
+                        f"but the spec tests carry {cpu_points:g} points")
+
+
+def _load_reference(kata: Kata):
+    path = kata.reference.resolve()
+    if path not in _reference_cache:
+        name = f"torchkata_reference_{kata.module_name}"
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _reference_cache[path] = module
+    return _reference_cache[path]
+
+
+def _cuda_available(devices: tuple[str, ...]) -> bool:
+    if "cuda" not in devices:
+        return False
+    import torch
+    return torch.cuda.is_available()
+
+
+# --- forbidden APIs ------------------------------------------------------------
+
+def find_forbidden(source: str, forbidden: tuple[str, ...]) -> list[tuple[str, int]]:
+    """Uses of forbidden APIs visible in the source: (name, line) pairs.
+
+    This is the authoritative check (it runs here, on the trusted side); the worker
+    also disables the APIs at run time so tests that use them fail visibly.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    leaves = {}
+    for name in forbidden:
+        if name.endswith(".*"):
+            leaves[name[:-2].rsplit(".", 1)[-1]] = name
+        else:
+            leaves[name.rsplit(".", 1)[-1]] = name
+    found = []
+    for node in ast.walk(tree):
+        leaf = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+        if isinstance(node, ast.alias):
+            leaf = node.name.rsplit(".", 1)[-1]
+        if leaf in leaves:
+            found.append((leaves[leaf], getattr(node, "lineno", 0)))
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in leaves:
+            found.append((leaves[node.value], node.lineno))   # getattr(torch, "softmax")
+    return sorted(set(found), key=lambda f: f[1])
+
+
+def _forbidden_rule(kata: Kata, source: str, lang: str) -> TestResult:
+    uses = find_forbidden(source, kata.forbidden)
+    message = "\n".join(t("forbidden_found", lang, name=name, line=line) for name, line in uses)
+    return TestResult(name=t("forbidden_rule", lang), visibility="public", status="failed" if uses else "passed",
+                      points=0.0, max_points=0.0, message=message, kind="rule")

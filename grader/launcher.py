@@ -1,0 +1,287 @@
+"""Trusted side of the boundary: starts the worker and talks to it.
+
+This module imports no torch, so the CLI can start the worker first and let it
+import torch while the trusted process imports its own copy in parallel.
+
+``Worker``   one long-lived ``python -I -m grader.worker`` process (the zygote).
+``Sandbox``  a fresh temporary directory holding only one submission file.
+``TestProcess`` one forked child serving one spec test, with deadlines.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from grader import protocol
+
+# Variables that may pass into the worker; everything else (tokens, secrets) stays out.
+_PASS_THROUGH = ("CUDA_VISIBLE_DEVICES", "CUDA_HOME", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES")
+
+
+class WorkerError(Exception):
+    """The worker could not be started or stopped answering."""
+
+
+class SubmissionFailure(Exception):
+    """Learner code did not produce a result. ``status`` is how the test is reported."""
+    status = "error"
+
+
+class SubmissionRaised(SubmissionFailure):
+    def __init__(self, info: dict):
+        self.info = info
+        super().__init__(f"{info.get('type', 'Exception')}: {info.get('message', '')}")
+
+
+class SubmissionTimeout(SubmissionFailure):
+    status = "timeout"
+
+
+class SubmissionCrashed(SubmissionFailure):
+    pass
+
+
+@dataclass
+class Limits:
+    timeout: float = 10.0
+    memory_mb: int = 2048
+    file_mb: int = 16
+    open_files: int = 256
+    extra_processes: int = 16
+
+    def for_child(self) -> dict:
+        return {"cpu_seconds": int(self.timeout) + 2, "memory_mb": self.memory_mb, "file_mb": self.file_mb,
+                "open_files": self.open_files, "extra_processes": self.extra_processes}
+
+
+def clean_environment(sandbox_home: str) -> dict[str, str]:
+    env = {"PATH": "/usr/bin:/bin", "HOME": sandbox_home, "TMPDIR": sandbox_home, "LANG": "C.UTF-8",
+           "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.update({k: os.environ[k] for k in _PASS_THROUGH if k in os.environ})
+    return env
+
+
+def network_namespace_possible() -> bool:
+    """Unprivileged user namespaces are allowed (checked without creating one)."""
+    try:
+        return Path("/proc/sys/user/max_user_namespaces").read_text().strip() != "0"
+    except OSError:
+        return False
+
+
+class Worker:
+    """The zygote: started once, forks one confined child per spec test."""
+
+    def __init__(self, netns: bool | None = None, start_timeout: float = 120.0):
+        self._home = tempfile.mkdtemp(prefix="torchkata-home-")
+        self._control, theirs = socket.socketpair()
+        netns = network_namespace_possible() if netns is None else netns
+        cmd = [sys.executable, "-I", "-m", "grader.worker", str(theirs.fileno())] + (["--netns"] if netns else [])
+        self._process = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], env=clean_environment(self._home),
+                                         cwd=self._home, start_new_session=True, stdin=subprocess.DEVNULL)
+        theirs.close()
+        self._start_timeout = start_timeout
+        self._hello: dict | None = None
+
+    def hello(self) -> dict:
+        """Wait for the worker to finish importing torch; returns what it reported."""
+        if self._hello is None:
+            reply = self._request(None, timeout=self._start_timeout)
+            if "hello" not in reply or not isinstance(reply["hello"], dict):
+                raise WorkerError("the worker did not start correctly")
+            self._hello = reply["hello"]
+        return self._hello
+
+    @property
+    def mechanisms(self) -> list[str]:
+        return [str(m) for m in self.hello().get("mechanisms", [])]
+
+    def fork(self, job: dict) -> tuple[int, socket.socket]:
+        self.hello()
+        ours, theirs = socket.socketpair()
+        try:
+            protocol.send_message(self._control, {"fork": job}, fds=[theirs.fileno()])
+        finally:
+            theirs.close()
+        reply = self._request(None, timeout=30)
+        if not isinstance(reply.get("forked"), int):
+            raise WorkerError("the worker did not fork a test process")
+        return reply["forked"], ours
+
+    def reap(self, pid: int) -> dict:
+        protocol.send_message(self._control, {"reap": pid})
+        return self._request(None, timeout=30).get("reaped", {})
+
+    def _request(self, message: dict | None, timeout: float) -> dict:
+        if message is not None:
+            protocol.send_message(self._control, message)
+        self._control.settimeout(timeout)
+        try:
+            return protocol.recv_message(self._control)
+        except (EOFError, OSError, protocol.ProtocolError) as exc:
+            self.close()
+            raise WorkerError(f"the worker stopped answering ({exc})") from None
+        finally:
+            self._control.settimeout(None)
+
+    def close(self) -> None:
+        """Stop the worker and everything in its session."""
+        try:
+            self._control.close()
+        except OSError:
+            pass
+        if self._process.poll() is None:
+            try:
+                os.killpg(self._process.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+        self._process.wait()
+        shutil.rmtree(self._home, ignore_errors=True)
+
+    def __enter__(self) -> "Worker":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+class Sandbox:
+    """A fresh temporary directory holding only the learner's file."""
+
+    def __init__(self, submission: Path, file_name: str):
+        self.path = tempfile.mkdtemp(prefix="torchkata-sandbox-")
+        self.file_name = file_name
+        shutil.copyfile(submission, os.path.join(self.path, file_name))
+        self._count = 0
+
+    def next_output_files(self) -> tuple[str, str]:
+        self._count += 1
+        return (os.path.join(self.path, f".out-{self._count}.txt"), os.path.join(self.path, f".err-{self._count}.txt"))
+
+    def remove(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+@dataclass
+class ChildOutcome:
+    stdout: str = ""
+    stderr: str = ""
+    exit: dict = field(default_factory=dict)
+
+
+class TestProcess:
+    """One confined child for one spec test. Calls block until the test's deadline."""
+
+    def __init__(self, worker: Worker, sandbox: Sandbox, job: dict, deadline: float):
+        self.worker, self.deadline = worker, deadline
+        self.stdout_path, self.stderr_path = sandbox.next_output_files()
+        job = {**job, "sandbox": sandbox.path, "file": sandbox.file_name,
+               "stdout": self.stdout_path, "stderr": self.stderr_path}
+        self.pid, self.channel = worker.fork(job)
+        self.closed = False
+        self.mechanisms: list[str] = []
+        self.import_error: dict | None = None
+        self.failure: SubmissionFailure | None = None
+        confined = self._receive("while the test process was starting")
+        self.mechanisms = [str(m) for m in confined.get("confined", [])]
+        imported = self._receive("while importing your module")
+        if "import_error" in imported:
+            self.import_error = imported["import_error"] if isinstance(imported["import_error"], dict) else {}
+
+    def call(self, name: str, args: tuple, kwargs: dict, harness: bool = False) -> Any:
+        if self.failure is not None:
+            raise self.failure
+        if self.import_error is not None:
+            raise SubmissionRaised(self.import_error)
+        protocol.send_message(self.channel, {"call": name, "harness": harness, "args": protocol.encode(list(args)),
+                                             "kwargs": protocol.encode(dict(kwargs))})
+        reply = self._receive(f"while running {name}()")
+        if "error" in reply:
+            info = reply["error"] if isinstance(reply["error"], dict) else {"message": str(reply["error"])}
+            raise SubmissionRaised(info)
+        if "result" not in reply:
+            raise self._fail(SubmissionCrashed("the test process sent an answer the grader does not understand"))
+        try:
+            return protocol.decode(reply["result"])
+        except protocol.ProtocolError as exc:
+            raise self._fail(SubmissionCrashed(f"the test process sent malformed data: {exc}")) from None
+
+    def _receive(self, during: str) -> dict:
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            raise self._fail(SubmissionTimeout(f"time limit reached {during}"))
+        self.channel.settimeout(remaining)
+        try:
+            return protocol.recv_message(self.channel)
+        except socket.timeout:
+            raise self._fail(SubmissionTimeout(f"time limit reached {during}")) from None
+        except (EOFError, ConnectionError):
+            self._kill()
+            exit_info = self.worker.reap(self.pid)
+            self.closed = True
+            raise self._fail(SubmissionCrashed(_describe_exit(exit_info, during))) from None
+        except protocol.ProtocolError as exc:
+            raise self._fail(SubmissionCrashed(f"the test process sent malformed data: {exc}")) from None
+
+    def _fail(self, failure: SubmissionFailure) -> SubmissionFailure:
+        self.failure = failure
+        return failure
+
+    def _kill(self) -> None:
+        # The group takes any processes the learner started; the pid covers a child
+        # killed before it could make its own group.
+        for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):
+            try:
+                kill(target, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+
+    def finish(self, output_cap: int) -> ChildOutcome:
+        """End the child (killing it if it is still busy) and collect its output."""
+        outcome = ChildOutcome()
+        if not self.closed:
+            if self.failure is None:
+                try:
+                    protocol.send_message(self.channel, {"close": True})
+                    self.channel.settimeout(max(0.5, min(2.0, self.deadline - time.monotonic())))
+                    self.channel.recv(1)  # returns b"" when the child exits
+                except OSError:
+                    pass
+            self._kill()
+            outcome.exit = self.worker.reap(self.pid)
+            self.closed = True
+        self.channel.close()
+        outcome.stdout = _read_capped(self.stdout_path, output_cap)
+        outcome.stderr = _read_capped(self.stderr_path, output_cap)
+        return outcome
+
+
+def _describe_exit(exit_info: dict, during: str) -> str:
+    if exit_info.get("signal"):
+        cause = f"was killed by {exit_info['signal']}"
+        if exit_info["signal"] in ("SIGXCPU", "SIGKILL"):
+            cause += " (a resource limit: CPU time or memory)"
+    elif exit_info.get("exit_code") is not None:
+        cause = f"exited with code {exit_info['exit_code']}"
+    else:
+        cause = "ended"
+    return f"the process running your code {cause} {during} without returning a result (does your code call exit?)"
+
+
+def _read_capped(path: str, cap: int) -> str:
+    try:
+        with open(path, "rb") as f:
+            data = f.read(cap + 1)
+    except OSError:
+        return ""
+    text = data[:cap].decode("utf-8", errors="replace")
+    return text + ("\n[output truncated]" if len(data) > cap else "")

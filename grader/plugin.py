@@ -1,0 +1,234 @@
+"""The pytest plugin that runs a kata's specs on the trusted side.
+
+Spec tests are ordinary pytest functions. This plugin
+
+- requires every test to carry ``@pytest.mark.public(points=N)`` or
+  ``@pytest.mark.hidden(points=N)`` and fixes the set of tests at collection,
+  before any learner code runs;
+- provides the fixtures ``sub`` (a proxy whose calls run in a confined child of
+  the worker), ``ref`` (the reference module, imported here) and ``device``
+  (parametrised over the devices asked for; CUDA tests say "not run: no CUDA"
+  where there is none);
+- turns every test outcome into a :class:`grader.results.TestResult`.
+"""
+from __future__ import annotations
+
+import time
+import types
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from grader import launcher
+from grader.i18n import t
+from grader.results import TestResult
+from grader.spec import SpecFailure
+
+MAX_TIMEOUTS = 2        # after this many, the remaining tests are not run: the command returns promptly
+OUTPUT_CAP = 2000       # characters of learner output kept per test
+
+
+@dataclass
+class RunContext:
+    """Everything the plugin needs from the engine for one submission."""
+    worker: launcher.Worker
+    sandbox: launcher.Sandbox
+    reference: types.ModuleType
+    job: dict                       # what every forked child gets (limits, forbidden APIs, harness...)
+    timeout: float
+    devices: tuple[str, ...]
+    lang: str
+    public_only: bool = False
+    cuda_available: bool = False
+    mechanisms: set = field(default_factory=set)
+
+
+class NotRunAfterTimeouts(launcher.SubmissionTimeout):
+    """Raised instead of running a test once the submission has timed out too often."""
+
+
+class SubmissionProxy:
+    """``sub.fn(*args)`` runs ``fn`` from the learner's module in the test's confined child.
+
+    ``sub.harness.name(*args)`` runs the kata's harness function ``name`` there,
+    with the learner's module as its first argument.
+    """
+
+    def __init__(self, context: RunContext):
+        self._context = context
+        self._deadline = time.monotonic() + context.timeout
+        self._process: launcher.TestProcess | None = None
+        self.harness = _HarnessProxy(self)
+
+    def _call(self, name: str, args: tuple, kwargs: dict, harness: bool) -> Any:
+        if self._process is None:
+            self._process = launcher.TestProcess(self._context.worker, self._context.sandbox,
+                                                 self._context.job, self._deadline)
+            self._context.mechanisms.update(self._process.mechanisms)
+        return self._process.call(name, args, kwargs, harness=harness)
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self._call(name, args, kwargs, harness=False)
+
+    def _finish(self) -> launcher.ChildOutcome | None:
+        return self._process.finish(OUTPUT_CAP) if self._process is not None else None
+
+
+class _HarnessProxy:
+    def __init__(self, proxy: SubmissionProxy):
+        self._proxy = proxy
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: self._proxy._call(name, args, kwargs, harness=True)
+
+
+def _spec_marker(item: pytest.Item) -> tuple[str, float] | str:
+    """(visibility, points), or an error text naming the test."""
+    found = [(m.name, m) for m in item.iter_markers() if m.name in ("public", "hidden")]
+    if len(found) != 1:
+        return f"{item.nodeid}: mark it with exactly one of @pytest.mark.public(points=N) / @pytest.mark.hidden(points=N)"
+    visibility, mark = found[0]
+    points = mark.kwargs.get("points", mark.args[0] if mark.args else None)
+    if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
+        return f"{item.nodeid}: @pytest.mark.{visibility} needs points=N (a number >= 0), got {points!r}"
+    return visibility, float(points)
+
+
+class KataPlugin:
+    def __init__(self, context: RunContext):
+        self.context = context
+        self.results: dict[str, TestResult] = {}
+        self.planned: dict[str, tuple[str, float, str | None]] = {}   # nodeid -> (visibility, points, device)
+        self.names: dict[str, str] = {}
+        self.problems: list[str] = []
+        self.hidden_skipped = {"tests": 0, "points": 0.0}
+        self.timeouts = 0
+        self._outputs: dict[str, str] = {}
+
+    # --- configuration and collection ---------------------------------------------
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "public(points): a spec test the learner sees in full")
+        config.addinivalue_line("markers", "hidden(points): a spec test whose inputs the learner does not see")
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        if "device" in metafunc.fixturenames:
+            metafunc.parametrize("device", list(self.context.devices))
+
+    def pytest_collection_modifyitems(self, session, config, items: list[pytest.Item]) -> None:
+        keep = []
+        for item in items:
+            marker = _spec_marker(item)
+            if isinstance(marker, str):
+                self.problems.append(marker)
+                continue
+            visibility, points = marker
+            if visibility == "hidden" and self.context.public_only:
+                self.hidden_skipped["tests"] += 1
+                self.hidden_skipped["points"] += points
+                continue
+            device = item.callspec.params.get("device") if hasattr(item, "callspec") else None
+            self.planned[item.nodeid] = (visibility, points, device)
+            self.names[item.nodeid] = item.nodeid.split("::", 1)[-1]
+            keep.append(item)
+        items[:] = keep if not self.problems else []
+
+    # --- fixtures -----------------------------------------------------------------
+
+    @pytest.fixture
+    def sub(self, request):
+        proxy = SubmissionProxy(self.context)
+        yield proxy
+        outcome = proxy._finish()
+        if outcome is not None:
+            self._outputs[request.node.nodeid] = _join_output(outcome)
+
+    @pytest.fixture
+    def ref(self):
+        return self.context.reference
+
+    # --- running ------------------------------------------------------------------
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        device = self.planned.get(item.nodeid, (None, None, None))[2]
+        if device == "cuda" and not self.context.cuda_available:
+            pytest.skip(t("not_run_no_cuda", self.context.lang))
+        if self.timeouts >= MAX_TIMEOUTS and "sub" in getattr(item, "fixturenames", ()):
+            raise NotRunAfterTimeouts(t("not_run_after_timeouts", self.context.lang, count=self.timeouts))
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        report = (yield).get_result()
+        if item.nodeid not in self.planned:
+            return
+        if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
+            self._record(item, call, report)
+        elif call.when == "teardown" and item.nodeid in self.results:
+            self.results[item.nodeid].output = self._outputs.pop(item.nodeid, "")
+
+    def _record(self, item: pytest.Item, call: pytest.CallInfo, report) -> None:
+        visibility, points, device = self.planned[item.nodeid]
+        status, message = self._classify(call, report, visibility)
+        if status == "timeout" and not (call.excinfo and call.excinfo.errisinstance(NotRunAfterTimeouts)):
+            self.timeouts += 1
+        self.results[item.nodeid] = TestResult(
+            name=self.names[item.nodeid], visibility=visibility, status=status,
+            points=points if status == "passed" else 0.0, max_points=points, message=message,
+            duration=round(call.duration, 4), device=device)
+
+    def _classify(self, call: pytest.CallInfo, report, visibility: str) -> tuple[str, str]:
+        lang = self.context.lang
+        if report.outcome == "passed":
+            return "passed", ""
+        if report.outcome == "skipped":
+            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+            return "skipped", reason.removeprefix("Skipped: ")
+        exc = call.excinfo.value if call.excinfo else None
+        if isinstance(exc, NotRunAfterTimeouts):
+            return "timeout", str(exc)
+        if isinstance(exc, launcher.SubmissionTimeout):
+            return "timeout", t("timeout", lang, seconds=self.context.timeout, detail=str(exc))
+        if isinstance(exc, launcher.SubmissionRaised):
+            return "error", _describe_raised(exc.info, lang)
+        if isinstance(exc, launcher.SubmissionFailure):
+            return "error", t("crashed", lang, detail=str(exc))
+        if isinstance(exc, SpecFailure):
+            return "failed", exc.render(lang, with_details=visibility == "public")
+        if isinstance(exc, AssertionError):
+            text = str(exc).strip() or "assertion failed"
+            return "failed", text if visibility == "public" else text.splitlines()[0]
+        if exc is not None and "Timeout" in type(exc).__name__ or (exc is None and "Timeout" in str(report.longrepr)):
+            return "timeout", t("timeout", lang, seconds=self.context.timeout, detail="the spec did not finish")
+        name = type(exc).__name__ if exc is not None else "Error"
+        return "error", t("spec_broken", lang, type=name, message=str(exc)[:300] if exc is not None else "")
+
+    def collected_results(self) -> list[TestResult]:
+        """One result per planned test, in collection order; a missing one counts as failed."""
+        out = []
+        for nodeid, (visibility, points, device) in self.planned.items():
+            result = self.results.get(nodeid)
+            if result is None:
+                result = TestResult(name=self.names[nodeid], visibility=visibility, status="error", points=0.0,
+                                    max_points=points, message=t("no_result", self.context.lang), device=device)
+            out.append(result)
+        return sorted(out, key=lambda r: r.visibility != "public")  # public first, each in spec order
+
+
+def _describe_raised(info: dict, lang: str) -> str:
+    lines = [t("raised", lang, type=info.get("type", "Exception"), message=info.get("message", ""))]
+    frames = info.get("traceback") or []
+    if frames:
+        lines.append(t("your_traceback", lang) + ":")
+        for frame in frames if isinstance(frames, list) else []:
+            if isinstance(frame, dict):
+                lines.append(f"  line {frame.get('line')}, in {frame.get('function')}: {str(frame.get('code', '')).strip()}")
+    return "\n".join(lines)
+
+
+def _join_output(outcome: launcher.ChildOutcome) -> str:
+    return "\n".join(part for part in (outcome.stdout.strip(), outcome.stderr.strip()) if part)

@@ -1,0 +1,235 @@
+"""The worker: the only place where learner code runs (untrusted side).
+
+Started by :mod:`grader.launcher` as ``python -I -m grader.worker FD`` with an
+environment rebuilt from scratch and in its own session. It imports torch once
+(the slow part, about two seconds) and then acts as a *zygote*: for every spec
+test the trusted side sends a ``fork`` request carrying a fresh socket, and the
+worker forks a child that
+
+1. moves into its own process group (so a timeout kills it and its children),
+2. applies rlimits and Landlock, confined to the sandbox directory,
+3. disables the kata's forbidden APIs,
+4. imports the learner's module from the sandbox, and
+5. answers ``call`` requests with plain data (see :mod:`grader.protocol`).
+
+The zygote itself never imports learner code, so each test starts from the same
+clean state in about the time of a ``fork()``.
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import signal
+import socket
+import sys
+import traceback
+
+from grader import confinement, protocol
+
+MAX_TEXT = 4000
+
+
+def main(argv: list[str]) -> int:
+    control = socket.socket(fileno=int(argv[0]))
+    mechanisms = ["process", "clean-env", "process-group"]
+    if "--netns" in argv and confinement.enter_network_namespace():
+        mechanisms.append("netns")
+    import torch  # after unshare: a user namespace must be entered while single-threaded
+
+    torch.set_num_threads(1)  # a multi-threaded pool can deadlock a forked child
+    protocol.send_message(control, {"hello": {"mechanisms": mechanisms, "landlock_abi": confinement.landlock_abi(),
+                                              "torch": torch.__version__, "pid": os.getpid()}})
+    return _serve_forks(control)
+
+
+def _serve_forks(control: socket.socket) -> int:
+    while True:
+        try:
+            request, fds = protocol.recv_message(control, with_fds=True)
+        except EOFError:
+            return 0
+        if "fork" in request and len(fds) == 1:
+            pid = os.fork()
+            if pid == 0:
+                control.close()
+                _child(socket.socket(fileno=fds[0]), request["fork"])  # never returns
+            os.close(fds[0])
+            protocol.send_message(control, {"forked": pid})
+        elif "reap" in request:
+            protocol.send_message(control, {"reaped": _reap(int(request["reap"]))})
+        else:
+            for fd in fds:
+                os.close(fd)
+            protocol.send_message(control, {"error": "unknown request"})
+
+
+def _reap(pid: int) -> dict:
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return {"exit_code": None, "signal": None}
+    if os.WIFSIGNALED(status):
+        return {"exit_code": None, "signal": signal.Signals(os.WTERMSIG(status)).name}
+    return {"exit_code": os.WEXITSTATUS(status), "signal": None}
+
+
+# --- the forked child: one per spec test ---------------------------------------
+
+def _child(channel: socket.socket, job: dict) -> None:
+    code = 70
+    try:
+        code = _run_child(channel, job)
+    except BaseException:  # the trusted side sees the closed socket and reports a crash
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _run_child(channel: socket.socket, job: dict) -> int:
+    os.setpgid(0, 0)
+    sandbox = job["sandbox"]
+    os.chdir(sandbox)
+    _redirect_output(job["stdout"], job["stderr"])
+    harness = _load_module("kata_harness", job["harness"]) if job.get("harness") else None
+    cov = _start_coverage(job) if job.get("coverage") else None
+    limits = job["limits"]
+    mechanisms = confinement.apply_limits(limits["cpu_seconds"], limits["memory_mb"], limits["file_mb"],
+                                          limits["open_files"], limits["extra_processes"])
+    if job.get("landlock", True):
+        mechanisms += confinement.apply_landlock(sandbox)
+    _disable_forbidden(job.get("forbidden", []))
+    protocol.send_message(channel, {"confined": mechanisms})
+    # From here on, learner code runs: nothing this process says is trusted.
+    try:
+        module = _load_module(job["module"], os.path.join(sandbox, job["file"]))
+    except BaseException as exc:
+        _flush()
+        protocol.send_message(channel, {"import_error": _describe(exc, job["file"])})
+        module = None
+    else:
+        _flush()
+        protocol.send_message(channel, {"imported": True})
+    _serve_calls(channel, module, harness, job["file"])
+    if cov is not None:
+        cov.stop()
+        cov.save()
+    return 0
+
+
+def _serve_calls(channel: socket.socket, module, harness, filename: str) -> None:
+    while True:
+        try:
+            request = protocol.recv_message(channel)
+        except EOFError:
+            return
+        if request.get("close"):
+            return
+        reply = _call(request, module, harness, filename)
+        _flush()
+        protocol.send_message(channel, reply)
+
+
+def _call(request: dict, module, harness, filename: str) -> dict:
+    if module is None:
+        return {"error": {"type": "ImportError", "message": "your module could not be imported", "traceback": []}}
+    try:
+        args = protocol.decode(request.get("args", []))
+        kwargs = protocol.decode(request.get("kwargs", {"$dict": []}))
+        name = str(request["call"])
+        if request.get("harness"):
+            func, args = getattr(harness, name), [module, *args]
+        else:
+            func = getattr(module, name, None)
+            if not callable(func):
+                return {"error": {"type": "AttributeError",
+                                  "message": f"{filename} does not define a function named {name!r}",
+                                  "traceback": []}}
+        result = func(*args, **kwargs)
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt too: they are learner errors here
+        return {"error": _describe(exc, filename)}
+    try:
+        return {"result": protocol.encode(result)}
+    except protocol.NotPlainData as exc:
+        return {"error": {"type": "TypeError", "message": str(exc)[:MAX_TEXT], "traceback": []}}
+    except BaseException as exc:
+        return {"error": _describe(exc, filename)}
+
+
+def _describe(exc: BaseException, filename: str) -> dict:
+    """The exception as the learner should see it: only frames from their own file."""
+    try:
+        message = str(exc)
+    except BaseException:
+        message = "<exception message could not be shown>"
+    frames = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if os.path.basename(frame.filename) == filename:
+            frames.append({"line": frame.lineno, "function": frame.name, "code": (frame.line or "")[:200]})
+    return {"type": type(exc).__name__[:100], "message": message[:MAX_TEXT], "traceback": frames[-10:]}
+
+
+def _load_module(name: str, path: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _redirect_output(stdout: str, stderr: str) -> None:
+    for fd, path in ((1, stdout), (2, stderr)):
+        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(target, fd)
+        os.close(target)
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def _start_coverage(job: dict):
+    import coverage
+
+    cov = coverage.Coverage(data_file=os.path.join(job["sandbox"], job["coverage"]),
+                            include=[os.path.join(job["sandbox"], job["file"])], config_file=False)
+    cov.start()
+    return cov
+
+
+class ForbiddenAPIError(RuntimeError):
+    pass
+
+
+def _disable_forbidden(paths: list[str]) -> None:
+    """Replace each forbidden callable with one that raises and names it."""
+    for dotted in paths:
+        owner_path, _, attr = dotted.rpartition(".")
+        owner = _resolve(owner_path)
+        if owner is None or not hasattr(owner, attr):
+            continue
+
+        def forbidden(*_args, _name=dotted, **_kwargs):
+            raise ForbiddenAPIError(f"{_name} is not allowed in this kata")
+        try:
+            setattr(owner, attr, forbidden)
+        except (AttributeError, TypeError):
+            pass
+
+
+def _resolve(dotted: str):
+    parts = dotted.split(".")
+    try:
+        obj = sys.modules.get(parts[0]) or importlib.import_module(parts[0])
+        for part in parts[1:]:
+            obj = getattr(obj, part)
+        return obj
+    except (ImportError, AttributeError):
+        return None
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
