@@ -235,5 +235,38 @@ def status(state: State, lang: str | None) -> None:
         echo("`kata next`" + (" 명령으로 시작하세요." if lang == "ko" else " starts the first kata."))
 
 
+@main.command()
+@click.argument("slugs", nargs=-1)
+@click.option("--all", "all_katas", is_flag=True, help="Validate every kata in katas/.")
+@click.pass_obj
+def validate(state: State, slugs: tuple[str, ...], all_katas: bool) -> None:
+    """For authors: prove each kata's specs catch its known mistakes (see docs/authoring.md)."""
+    from grader.launcher import Worker
+
+    folders = sorted(p.parent for p in (state.root / "katas").glob("*/kata.toml"))
+    if not all_katas:
+        if not slugs:
+            raise click.UsageError("name one or more katas, or use --all")
+        known = {folder.name: folder for folder in folders}
+        missing = [slug for slug in slugs if slug not in known]
+        if missing:
+            raise KataError(f"no kata folder named {', '.join(missing)} in {state.root / 'katas'}")
+        folders = [known[slug] for slug in slugs]
+    with Worker() as worker:
+        from grader.validate import validate_kata
+        reports = []
+        for folder in folders:
+            report = validate_kata(folder, worker)
+            reports.append(report)
+            for check in report.checks:
+                mark = click.style("ok  ", fg="green") if check.ok else click.style("FAIL", fg="red")
+                echo(f"{report.slug:<20} {mark} {check.name:<40} {check.detail}")
+            echo(click.style(f"{report.slug:<20} {'ok' if report.ok else 'FAILED'}"
+                             f"  (reference spec run: {report.seconds:.2f} s)", bold=True))
+    failed = [r.slug for r in reports if not r.ok]
+    echo(f"\n{len(reports) - len(failed)}/{len(reports)} katas valid" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    sys.exit(EXIT_FAILED if failed else EXIT_OK)
+
+
 if __name__ == "__main__":
     main()

@@ -38,8 +38,12 @@ def isolation_level(mechanisms: set[str] | list[str]) -> dict:
 
 
 def check(kata: Kata, submission: Path, worker: launcher.Worker, *, devices: tuple[str, ...] = ("cpu",),
-          lang: str = "en", public_only: bool = False, coverage_file: str | None = None) -> KataResult:
-    """Grade ``submission`` against ``kata``. Raises KataError for a broken kata."""
+          lang: str = "en", public_only: bool = False, measure_coverage: bool = False) -> KataResult:
+    """Grade ``submission`` against ``kata``. Raises KataError for a broken kata.
+
+    With ``measure_coverage`` each test process records which lines of the submission ran
+    (for `kata validate`); the result's ``coverage`` field then holds the line rate.
+    """
     started = time.monotonic()
     started_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
     source = _read_submission(submission)
@@ -52,15 +56,16 @@ def check(kata: Kata, submission: Path, worker: launcher.Worker, *, devices: tup
         worker=worker, sandbox=sandbox, reference=_load_reference(kata), timeout=kata.timeout,
         devices=devices, lang=lang, public_only=public_only, cuda_available=_cuda_available(devices),
         job={"module": kata.module_name, "harness": str(kata.harness) if kata.harness else None,
-             "forbidden": [f for f in kata.forbidden if not f.endswith(".*")], "coverage": coverage_file,
+             "forbidden": [f for f in kata.forbidden if not f.endswith(".*")],
+             "coverage": ".coverage" if measure_coverage else None,
              "limits": launcher.Limits(timeout=kata.timeout, memory_mb=kata.memory_mb).for_child()})
     context.mechanisms.update(worker.mechanisms)
     plugin = KataPlugin(context)
     try:
         exit_code = _run_pytest(kata, plugin)
+        coverage = _line_coverage(sandbox) if measure_coverage else None
     finally:
-        if coverage_file is None:
-            sandbox.remove()
+        sandbox.remove()
     if plugin.problems or exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) \
             or (exit_code == pytest.ExitCode.INTERRUPTED and not plugin.planned):
         details = "; ".join(plugin.problems) or f"pytest could not collect the specs (exit code {int(exit_code)})"
@@ -74,7 +79,22 @@ def check(kata: Kata, submission: Path, worker: launcher.Worker, *, devices: tup
         submission={"path": str(submission), "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest()},
         devices=list(devices), isolation=isolation_level(context.mechanisms), lang=lang, tests=tests,
         hidden_run=not public_only, hidden_skipped=plugin.hidden_skipped, started_at=started_at,
-        duration=round(time.monotonic() - started, 3), grader_version=__version__)
+        duration=round(time.monotonic() - started, 3), grader_version=__version__, coverage=coverage)
+
+
+def _line_coverage(sandbox: launcher.Sandbox) -> dict:
+    """Combine the per-process coverage files the test processes left in the sandbox."""
+    import coverage
+
+    target = os.path.join(sandbox.path, sandbox.file_name)
+    cov = coverage.Coverage(data_file=os.path.join(sandbox.path, ".coverage"), config_file=False)
+    cov.combine([sandbox.path], keep=False)
+    try:
+        _, statements, _, missing, _ = cov.analysis2(target)
+    except coverage.CoverageException:
+        return {"percent": 0.0, "missing_lines": []}
+    percent = 100.0 * (len(statements) - len(missing)) / len(statements) if statements else 100.0
+    return {"percent": round(percent, 2), "missing_lines": list(missing)}
 
 
 def _read_submission(submission: Path) -> str:

@@ -68,6 +68,8 @@ class KataResult:
     duration: float = 0.0
     grader_version: str = ""
     errors: list[str] = field(default_factory=list)   # kata-level problems (e.g. the worker failed)
+    coverage: dict | None = None   # {"percent", "missing_lines"} of the submission; set by `kata validate`
+    hidden_skipped: dict = field(default_factory=lambda: {"tests": 0, "points": 0.0})  # left out by --public-only
 
     @property
     def totals(self) -> Totals:
@@ -75,17 +77,11 @@ class KataResult:
         counts = {s: sum(1 for t in self.tests if t.status == s) for s in STATUSES}
         withheld = [t.name for t in self.tests if t.kind == "rule" and t.status != "passed"]
         points = 0.0 if withheld else sum(t.points for t in counted)
-        hidden = self.hidden_not_run_points()
         return Totals(points=round(points, 6), max_points=round(sum(t.max_points for t in counted), 6),
                       passed=counts["passed"], failed=counts["failed"], error=counts["error"],
                       timeout=counts["timeout"], skipped=counts["skipped"],
-                      hidden_not_run=hidden[0], hidden_points_not_run=hidden[1], withheld_by=withheld)
-
-    # Set by the engine when hidden specs were left out; kept in the JSON.
-    hidden_skipped: dict = field(default_factory=lambda: {"tests": 0, "points": 0.0})
-
-    def hidden_not_run_points(self) -> tuple[int, float]:
-        return int(self.hidden_skipped.get("tests", 0)), float(self.hidden_skipped.get("points", 0.0))
+                      hidden_not_run=int(self.hidden_skipped.get("tests", 0)),
+                      hidden_points_not_run=float(self.hidden_skipped.get("points", 0.0)), withheld_by=withheld)
 
     @property
     def solved(self) -> bool:

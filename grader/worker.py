@@ -194,7 +194,7 @@ def _flush() -> None:
 def _start_coverage(job: dict):
     import coverage
 
-    cov = coverage.Coverage(data_file=os.path.join(job["sandbox"], job["coverage"]),
+    cov = coverage.Coverage(data_file=os.path.join(job["sandbox"], job["coverage"]), data_suffix=True,
                             include=[os.path.join(job["sandbox"], job["file"])], config_file=False)
     cov.start()
     return cov
