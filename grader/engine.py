@@ -112,8 +112,21 @@ def _run_pytest(kata: Kata, plugin: KataPlugin) -> int:
             "-o", f"timeout={kata.timeout * 3 + 30:g}", "-o", "timeout_method=signal",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     quiet = io.StringIO()
-    with contextlib.redirect_stdout(quiet):
-        return pytest.main(args, plugins=[plugin])
+    _forget_spec_modules(kata)
+    try:
+        with contextlib.redirect_stdout(quiet):
+            return pytest.main(args, plugins=[plugin])
+    finally:
+        _forget_spec_modules(kata)
+
+
+def _forget_spec_modules(kata: Kata) -> None:
+    """Drop spec modules from sys.modules: every kata has a specs/test_public.py, and pytest's
+    importlib mode would otherwise hand one kata's module to the next (or an edited file's old copy)."""
+    folder = str(kata.folder.resolve()) + os.sep
+    for name, module in list(sys.modules.items()):
+        if (getattr(module, "__file__", None) or "").startswith(folder):
+            del sys.modules[name]
 
 
 def _check_points(kata: Kata, tests: list[TestResult], hidden_points_skipped: float) -> None:
@@ -145,7 +158,7 @@ def _cuda_available(devices: tuple[str, ...]) -> bool:
 # --- forbidden APIs ------------------------------------------------------------
 
 def find_forbidden(source: str, forbidden: tuple[str, ...]) -> list[tuple[str, int]]:
-    """Uses of forbidden APIs visible in the source: (name, line) pairs.
+    """Uses of forbidden APIs visible in the source: (what was written, line) pairs.
 
     This is the authoritative check (it runs here, on the trusted side); the worker
     also disables the APIs at run time so tests that use them fail visibly.
@@ -154,22 +167,20 @@ def find_forbidden(source: str, forbidden: tuple[str, ...]) -> list[tuple[str, i
         tree = ast.parse(source)
     except SyntaxError:
         return []
-    leaves = {}
-    for name in forbidden:
-        if name.endswith(".*"):
-            leaves[name[:-2].rsplit(".", 1)[-1]] = name
-        else:
-            leaves[name.rsplit(".", 1)[-1]] = name
+    # Match on the last name ("softmax" for torch.softmax; "autograd" for torch.autograd.*),
+    # since learners reach an API through aliases: F.softmax, x.softmax, from torch import softmax.
+    leaves = {(name[:-2] if name.endswith(".*") else name).rsplit(".", 1)[-1] for name in forbidden}
     found = []
     for node in ast.walk(tree):
-        leaf = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
-        if isinstance(node, ast.alias):
-            leaf = node.name.rsplit(".", 1)[-1]
-        if leaf in leaves:
-            found.append((leaves[leaf], getattr(node, "lineno", 0)))
+        if isinstance(node, ast.Attribute) and node.attr in leaves:
+            found.append((ast.unparse(node)[:80], node.lineno))
+        elif isinstance(node, ast.Name) and node.id in leaves:
+            found.append((node.id, node.lineno))
+        elif isinstance(node, ast.ImportFrom) and any(a.name in leaves for a in node.names):
+            found.append((ast.unparse(node)[:80], node.lineno))
         elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in leaves:
-            found.append((leaves[node.value], node.lineno))   # getattr(torch, "softmax")
-    return sorted(set(found), key=lambda f: f[1])
+            found.append((repr(node.value), node.lineno))   # getattr(torch, "softmax")
+    return sorted(set(found), key=lambda f: (f[1], f[0]))
 
 
 def _forbidden_rule(kata: Kata, source: str, lang: str) -> TestResult:

@@ -136,6 +136,8 @@ class KataPlugin:
             self.planned[item.nodeid] = (visibility, points, device)
             self.names[item.nodeid] = item.nodeid.split("::", 1)[-1]
             keep.append(item)
+        # Public specs run first: after repeated timeouts the learner still sees what they can fix.
+        keep.sort(key=lambda item: self.planned[item.nodeid][0] != "public")
         items[:] = keep if not self.problems else []
 
     # --- fixtures -----------------------------------------------------------------
@@ -210,13 +212,13 @@ class KataPlugin:
     def collected_results(self) -> list[TestResult]:
         """One result per planned test, in collection order; a missing one counts as failed."""
         out = []
-        for nodeid, (visibility, points, device) in self.planned.items():
+        for nodeid, (visibility, points, device) in sorted(self.planned.items(), key=lambda p: p[1][0] != "public"):
             result = self.results.get(nodeid)
             if result is None:
                 result = TestResult(name=self.names[nodeid], visibility=visibility, status="error", points=0.0,
                                     max_points=points, message=t("no_result", self.context.lang), device=device)
             out.append(result)
-        return sorted(out, key=lambda r: r.visibility != "public")  # public first, each in spec order
+        return out
 
 
 def _describe_raised(info: dict, lang: str) -> str:
