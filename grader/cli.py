@@ -268,5 +268,97 @@ def validate(state: State, slugs: tuple[str, ...], all_katas: bool) -> None:
     sys.exit(EXIT_FAILED if failed else EXIT_OK)
 
 
+@main.command()
+@click.argument("learners", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the results: learners/<id>.json and reference.json.")
+@click.option("-j", "--jobs", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Learners graded in parallel (each job has its own worker).")
+@click.option("--katas", "slugs", default=None, help="Comma-separated slugs (default: every kata).")
+@click.option("--device", type=click.Choice(["cpu", "cuda", "all"]), default="cpu", show_default=True)
+@click.option("--public-only", is_flag=True, help="Run only the public specs.")
+@click.option("--shard", default=None, help="Grade only slice I of N (e.g. 2/4) of the learners, by id.")
+@click.option("--force", is_flag=True, help="Grade again learners that already have a result.")
+@lang_option
+@click.pass_obj
+def grade(state: State, learners: tuple[Path, ...], out: Path, jobs: int, slugs: str | None, device: str,
+          public_only: bool, shard: str | None, force: bool, lang: str | None) -> None:
+    """Grade a class: each LEARNER is a directory holding submissions/, or a file listing such directories."""
+    from grader import batch
+
+    catalogue = state.catalogue
+    katas = [catalogue.get(s.strip()) for s in slugs.split(",") if s.strip()] if slugs else catalogue.katas
+    devices = ("cpu", "cuda") if device == "all" else (device,)
+    chosen = batch.collect_learners(learners)
+    if shard:
+        chosen = batch.shard(chosen, *batch.parse_shard(shard))
+    options = batch.Options(root=str(state.root), slugs=[k.slug for k in katas], devices=devices,
+                            public_only=public_only, lang=detect_lang(lang))
+    with click.progressbar(length=len(chosen), label=f"grading {len(chosen)} learners", file=sys.stderr) as bar:
+        summary = batch.grade_class(chosen, out, options, jobs=jobs, force=force, on_done=lambda _id: bar.update(1))
+    echo(f"graded {len(summary.graded)}, already done {len(summary.skipped)}, could not grade {len(summary.failed)}"
+         f" -> {out / 'learners'}")
+    for learner_id in summary.failed:
+        echo(click.style(f"could not grade {learner_id}", fg="red"), err=True)
+    results = [batch.load_learner_file(out / "learners" / f"{learner.id}.json") for learner in chosen
+               if (out / "learners" / f"{learner.id}.json").exists()]
+    for result in results:
+        echo(f"  {result.learner:<24} {result.points:>7g}/{result.max_points:g}")
+    sys.exit(EXIT_FAILED if summary.failed else EXIT_OK)
+
+
+@main.command()
+@click.argument("folders", nargs=-1, required=True, type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path))
+def merge(folders: tuple[Path, ...], out: Path) -> None:
+    """Combine the outputs of `kata grade --shard` runs into one folder."""
+    from grader import batch
+
+    count = batch.merge(list(folders), out)
+    echo(f"merged {count} learners from {len(folders)} folders -> {out}")
+
+
+def _write_output(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from grader.results import write_atomically
+        write_atomically(output, text)
+
+
+@main.command("export")
+@click.argument("results", type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "fmt", required=True,
+              type=click.Choice(["gradescope", "classroom", "markdown", "junit", "csv", "jsonl"]))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write here (atomically) instead of to standard output.")
+def export_command(results: Path, fmt: str, output: Path | None) -> None:
+    """Render `kata grade` results (a folder, or one learner file) for another tool."""
+    from grader import batch
+    from grader.exporters import export
+
+    _write_output(export(batch.load_results(results), fmt, batch.load_reference(results)), output)
+
+
+@main.command()
+@click.argument("results", type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "md", "html", "json"]), default="md", show_default=True)
+@click.option("--anonymize", is_flag=True, help="Replace learner ids with salted-hash pseudonyms.")
+@click.option("--salt", envvar="TORCHKATA_SALT", default=None,
+              help="Secret salt for --anonymize (or $TORCHKATA_SALT); keep it to get the same pseudonyms again.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None)
+def leaderboard(results: Path, fmt: str, anonymize: bool, salt: str | None, output: Path | None) -> None:
+    """Rank the learners graded into RESULTS by points, then by time relative to the reference."""
+    from grader import batch
+    from grader.exporters import leaderboard as board
+
+    if anonymize and not salt:
+        import secrets
+        salt = secrets.token_hex(16)
+        echo("note: no --salt given; pseudonyms are random for this run only", err=True)
+    _write_output(board.render(batch.load_results(results), batch.load_reference(results), fmt,
+                               salt if anonymize else None), output)
+
+
 if __name__ == "__main__":
     main()
