@@ -18,7 +18,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c "import torch" 2>/dev/null || $(BIN)/pip install $(PIP_ARGS) $(TORCH_PIP_ARGS) "$(TORCH_SPEC)"
-	$(BIN)/pip install $(PIP_ARGS) -e .
+	$(BIN)/pip install $(PIP_ARGS) -e '.[test]'
 	@touch $@
 
 demo: install

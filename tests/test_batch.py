@@ -1,0 +1,173 @@
+"""`kata grade` on a synthetic class: every learner's score, isolation between learners, resume."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from grader import batch, engine
+from grader.catalogue import KataError, load_kata
+from tests.conftest import CHEATS, REPO
+
+KATA = Path(sys.executable).parent / "kata"
+SOFTMAX = REPO / "katas" / "stable-softmax"
+
+# learner id -> the file they submitted (None: no file at all)
+CLASS = {
+    **{f"ref{i}": SOFTMAX.parent.parent / "reference" / "stable_softmax.py" for i in range(5)},
+    **{f"stub{i}": SOFTMAX / "stub.py" for i in range(4)},
+    "mut-nomax": SOFTMAX / "mutants" / "no_max_subtraction.py",
+    "mut-wrongdim": SOFTMAX / "mutants" / "max_wrong_dim_no_keepdim.py",
+    "mut-whole": SOFTMAX / "mutants" / "whole_tensor_normalisation.py",
+    "crash-import": CHEATS / "exit_at_import.py",
+    "crash-exit": CHEATS / "system_exit_mid_call.py",
+    "hang1": CHEATS / "infinite_loop.py",
+    "hang2": CHEATS / "infinite_loop.py",
+    "subclass": CHEATS / "tensor_subclass.py",
+    "forged": CHEATS / "forged_json.py",
+    "snoop": CHEATS / "read_reference.py",
+    "missing": None,
+}
+
+
+@pytest.fixture(scope="module")
+def classroom(tmp_path_factory):
+    """A project whose softmax kata has a 1 s timeout, and a folder of learners."""
+    base = tmp_path_factory.mktemp("class")
+    root = base / "project"
+    shutil.copytree(SOFTMAX, root / "katas" / "stable-softmax")
+    toml = root / "katas" / "stable-softmax" / "kata.toml"
+    toml.write_text(toml.read_text().replace("timeout = 5", "timeout = 1"))
+    (root / "reference").mkdir()
+    shutil.copy(REPO / "reference" / "stable_softmax.py", root / "reference")
+    learners = base / "learners"
+    for learner_id, source in CLASS.items():
+        (learners / learner_id / "submissions").mkdir(parents=True)
+        if source is not None:
+            shutil.copy(source, learners / learner_id / "submissions" / "stable_softmax.py")
+    listing = base / "class.txt"
+    listing.write_text("# the class\n" + "".join(f"learners/{name}\n" for name in CLASS))
+    return root, listing
+
+
+def run_grade(root, *args, **kwargs):
+    return subprocess.run([str(KATA), "--root", str(root), "grade", *map(str, args)], capture_output=True,
+                          text=True, timeout=600, **kwargs)
+
+
+def scores(out: Path) -> dict:
+    return {path.stem: [(r["kata"], r["totals"]["points"], [(t["name"], t["status"], t["points"]) for t in r["tests"]])
+                        for r in json.loads(path.read_text())["results"]]
+            for path in sorted((out / "learners").glob("*.json"))}
+
+
+@pytest.fixture(scope="module")
+def graded(classroom, tmp_path_factory):
+    root, listing = classroom
+    out = tmp_path_factory.mktemp("graded")
+    done = run_grade(root, listing, "--out", out, "-j", "2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out, done
+
+
+@pytest.mark.slow
+def test_every_learner_gets_the_score_kata_check_gives(classroom, graded, worker):
+    root, _ = classroom
+    out, done = graded
+    kata = load_kata(root / "katas" / "stable-softmax" / "kata.toml")
+    results = {r.learner: r for r in batch.load_results(out)}
+    assert set(results) == set(CLASS)
+    expected_by_file = {}
+    for learner_id, source in CLASS.items():
+        got = results[learner_id].results[0].totals.points
+        if source is None:
+            assert got == 0 and "no submission file" in results[learner_id].results[0].tests[0].message
+            continue
+        if source not in expected_by_file:
+            expected_by_file[source] = engine.check(kata, source, worker).totals.points
+        assert got == expected_by_file[source], learner_id
+    assert all(results[f"ref{i}"].points == 21 for i in range(5))
+    for zero in ["stub0", "crash-import", "crash-exit", "hang1", "hang2", "subclass", "forged", "snoop"]:
+        assert results[zero].points == 0, zero
+    assert {t.status for t in results["hang1"].results[0].tests if t.kind == "spec"} == {"timeout"}
+    assert 0 < results["mut-nomax"].points < 21
+    assert (out / "reference.json").exists()
+    assert f"graded {len(CLASS)}" in done.stdout and len(CLASS) >= 20
+
+
+@pytest.mark.slow
+def test_rerun_skips_graded_learners(classroom, graded):
+    root, listing = classroom
+    out, _ = graded
+    before = {p: p.stat().st_mtime_ns for p in (out / "learners").glob("*.json")}
+    again = run_grade(root, listing, "--out", out)
+    assert again.returncode == 0 and f"already done {len(CLASS)}" in again.stdout
+    assert {p: p.stat().st_mtime_ns for p in (out / "learners").glob("*.json")} == before
+
+
+@pytest.mark.slow
+def test_killed_run_resumes_to_identical_results(classroom, graded, tmp_path):
+    root, listing = classroom
+    out, _ = graded
+    resumed = tmp_path / "resumed"
+    process = subprocess.Popen([str(KATA), "--root", str(root), "grade", str(listing), "--out", str(resumed),
+                                "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline and len(list((resumed / "learners").glob("*.json"))) < 4:
+        time.sleep(0.1)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    partial = list((resumed / "learners").glob("*.json"))
+    assert 4 <= len(partial) < len(CLASS), "kill the run midway"
+    for path in partial:
+        json.loads(path.read_text())          # complete files only
+    assert not list((resumed / "learners").glob(".*.tmp"))
+    finished = run_grade(root, listing, "--out", resumed, "-j", "2")
+    assert finished.returncode == 0, finished.stderr
+    assert f"already done {len(partial)}" in finished.stdout
+    assert scores(resumed) == scores(out)
+
+
+@pytest.mark.slow
+def test_shards_partition_the_class_and_merge(classroom, graded, tmp_path):
+    root, listing = classroom
+    out, _ = graded
+    learners = batch.collect_learners([listing])
+    parts = [batch.shard(learners, i, 3) for i in (1, 2, 3)]
+    assert sorted(l.id for part in parts for l in part) == sorted(l.id for l in learners)
+    assert batch.shard(learners, 2, 3) == parts[1]           # deterministic
+    shard_dirs = []
+    for i in (1, 2):   # grade two shards for real; take the third from the full run
+        shard_out = tmp_path / f"s{i}"
+        assert run_grade(root, listing, "--out", shard_out, "--shard", f"{i}/3", "--katas", "stable-softmax"
+                         ).returncode == 0
+        assert {p.stem for p in (shard_out / "learners").glob("*.json")} == {l.id for l in parts[i - 1]}
+        shard_dirs.append(shard_out)
+    third = tmp_path / "s3"
+    (third / "learners").mkdir(parents=True)
+    for learner in parts[2]:
+        shutil.copy(out / "learners" / f"{learner.id}.json", third / "learners")
+    merged = tmp_path / "all"
+    done = subprocess.run([str(KATA), "merge", *map(str, shard_dirs + [third]), "--out", str(merged)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert scores(merged) == scores(out)
+
+
+def test_bad_shard_and_duplicate_ids_are_usage_errors(tmp_path):
+    with pytest.raises(KataError, match="--shard '4/3'"):
+        batch.parse_shard("4/3")
+    (tmp_path / "a" / "alice").mkdir(parents=True)
+    (tmp_path / "b" / "alice").mkdir(parents=True)
+    with pytest.raises(KataError, match="learner id 'alice' is also used"):
+        batch.collect_learners([tmp_path / "a" / "alice", tmp_path / "b" / "alice"])
+    listing = tmp_path / "list.txt"
+    listing.write_text("a/alice\nnot/there\n")
+    with pytest.raises(KataError, match=r"list.txt:2: 'not/there' is not a directory"):
+        batch.collect_learners([listing])
