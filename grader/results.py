@@ -19,6 +19,7 @@ STATUSES = ("passed", "failed", "error", "timeout", "skipped")
 
 @dataclass
 class TestResult:
+    __test__ = False   # not a pytest test class
     name: str
     visibility: str                 # "public" | "hidden"
     status: str                     # one of STATUSES

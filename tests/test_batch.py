@@ -171,3 +171,28 @@ def test_bad_shard_and_duplicate_ids_are_usage_errors(tmp_path):
     listing.write_text("a/alice\nnot/there\n")
     with pytest.raises(KataError, match=r"list.txt:2: 'not/there' is not a directory"):
         batch.collect_learners([listing])
+
+
+@pytest.mark.slow
+def test_gradescope_run_autograder_writes_results(tmp_path, classroom):
+    root, _ = classroom
+    autograder = tmp_path / "autograder"
+    (autograder / "submission" / "nested").mkdir(parents=True)
+    shutil.copy(REPO / "reference" / "stable_softmax.py", autograder / "submission" / "nested")
+    env = {**os.environ, "AUTOGRADER": str(autograder), "TORCHKATA_SOURCE": str(root), "KATA": str(KATA)}
+    done = subprocess.run(["bash", str(REPO / "gradescope" / "run_autograder")], env=env, capture_output=True,
+                          text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    results = json.loads((autograder / "results" / "results.json").read_text())
+    assert results["score"] == 21
+    assert all(test["status"] == "passed" for test in results["tests"] if "status" in test)
+
+
+def test_gradescope_run_autograder_never_leaves_gradescope_without_results(tmp_path):
+    autograder = tmp_path / "autograder"
+    (autograder / "submission").mkdir(parents=True)
+    env = {**os.environ, "AUTOGRADER": str(autograder), "TORCHKATA_SOURCE": str(tmp_path / "nowhere"),
+           "KATA": str(KATA)}
+    subprocess.run(["bash", str(REPO / "gradescope" / "run_autograder")], env=env, capture_output=True, timeout=120)
+    results = json.loads((autograder / "results" / "results.json").read_text())
+    assert results["score"] == 0 and "could not grade" in results["output"]

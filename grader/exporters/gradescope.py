@@ -13,12 +13,14 @@ from grader.batch import LearnerResult
 def render(learner: LearnerResult, reference: LearnerResult | None = None) -> str:
     tests = []
     for result in learner.results:
+        withheld = result.totals.withheld_by   # a failed rule zeroes the kata: per-test scores follow
         for test in result.tests:
+            note = f"score withheld: {', '.join(withheld)} failed\n" if withheld and test.kind != "rule" else ""
             entry = {
                 "name": f"{result.kata}: {test.name}",
-                "score": test.points if test.counted else 0.0,
+                "score": test.points if test.counted and not withheld else 0.0,
                 "max_score": test.max_points if test.counted else 0.0,
-                "output": test.message + (f"\n\nYour code printed:\n{test.output}" if test.output else ""),
+                "output": note + test.message + (f"\n\nYour code printed:\n{test.output}" if test.output else ""),
                 "visibility": "visible" if test.visibility == "public" else "after_due_date",
                 "tags": [result.kata, test.kind],
             }
