@@ -111,6 +111,8 @@ def find_root(start: Path | None = None) -> Path:
 
 def load_catalogue(root: Path) -> Catalogue:
     root = root.resolve()
+    if not (root / "katas").is_dir():
+        raise KataError(f"{root}: no katas/ folder (is this a torchkata project?)")
     katas = [load_kata(toml) for toml in sorted((root / "katas").glob("*/kata.toml"))]
     seen: dict[str, Path] = {}
     for kata in katas:

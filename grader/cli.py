@@ -288,6 +288,8 @@ def grade(state: State, learners: tuple[Path, ...], out: Path, jobs: int, slugs:
 
     catalogue = state.catalogue
     katas = [catalogue.get(s.strip()) for s in slugs.split(",") if s.strip()] if slugs else catalogue.katas
+    if not katas:
+        raise KataError(f"{state.root / 'katas'}: no katas to grade")
     devices = ("cpu", "cuda") if device == "all" else (device,)
     chosen = batch.collect_learners(learners)
     if shard:

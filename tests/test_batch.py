@@ -195,4 +195,4 @@ def test_gradescope_run_autograder_never_leaves_gradescope_without_results(tmp_p
            "KATA": str(KATA)}
     subprocess.run(["bash", str(REPO / "gradescope" / "run_autograder")], env=env, capture_output=True, timeout=120)
     results = json.loads((autograder / "results" / "results.json").read_text())
-    assert results["score"] == 0 and "could not grade" in results["output"]
+    assert results["score"] == 0 and "could not grade" in results["output"] and results["tests"] == []
