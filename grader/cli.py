@@ -254,6 +254,7 @@ def validate(state: State, slugs: tuple[str, ...], all_katas: bool) -> None:
         folders = [known[slug] for slug in slugs]
     with Worker() as worker:
         from grader.validate import validate_kata
+        worker.hello()  # so the first kata's time is its specs, not the worker's start-up
         reports = []
         for folder in folders:
             report = validate_kata(folder, worker)

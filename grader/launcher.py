@@ -5,7 +5,7 @@ import torch while the trusted process imports its own copy in parallel.
 
 ``Worker``   one long-lived ``python -I -m grader.worker`` process (the zygote).
 ``Sandbox``  a fresh temporary directory holding only one submission file.
-``TestProcess`` one forked child serving one spec test, with deadlines.
+``SubmissionProcess`` one forked, confined child running one submission's tests, with deadlines.
 """
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -171,31 +171,32 @@ class Sandbox:
         shutil.rmtree(self.path, ignore_errors=True)
 
 
-@dataclass
-class ChildOutcome:
-    stdout: str = ""
-    stderr: str = ""
-    exit: dict = field(default_factory=dict)
+class SubmissionProcess:
+    """One confined child running one submission, serving the spec tests one after another.
 
-
-class TestProcess:
-    """One confined child for one spec test. Calls block until the test's deadline."""
+    Each test opens with ``begin_test`` (its own deadline and output files) and closes
+    with ``end_test``. After a timeout or crash the child is killed and the process is
+    marked ``dead``; the caller forks a fresh one for the next test.
+    """
 
     def __init__(self, worker: Worker, sandbox: Sandbox, job: dict, deadline: float):
-        self.worker, self.deadline = worker, deadline
-        self.stdout_path, self.stderr_path = sandbox.next_output_files()
-        job = {**job, "sandbox": sandbox.path, "file": sandbox.file_name,
-               "stdout": self.stdout_path, "stderr": self.stderr_path}
+        self.worker, self.sandbox, self.deadline = worker, sandbox, deadline
+        job = {**job, "sandbox": sandbox.path, "file": sandbox.file_name}
         self.pid, self.channel = worker.fork(job)
-        self.closed = False
-        self.mechanisms: list[str] = []
-        self.import_error: dict | None = None
+        self.dead = False
         self.failure: SubmissionFailure | None = None
+        self.import_error: dict | None = None
+        self.output_paths: tuple[str, str] | None = None
         confined = self._receive("while the test process was starting")
         self.mechanisms = [str(m) for m in confined.get("confined", [])]
-        imported = self._receive("while importing your module")
-        if "import_error" in imported:
-            self.import_error = imported["import_error"] if isinstance(imported["import_error"], dict) else {}
+
+    def begin_test(self, deadline: float) -> None:
+        self.deadline = deadline
+        self.output_paths = self.sandbox.next_output_files()
+        protocol.send_message(self.channel, {"begin": {"stdout": self.output_paths[0], "stderr": self.output_paths[1]}})
+        reply = self._receive("while importing your module")
+        if "import_error" in reply:
+            self.import_error = reply["import_error"] if isinstance(reply["import_error"], dict) else {}
 
     def call(self, name: str, args: tuple, kwargs: dict, harness: bool = False) -> Any:
         if self.failure is not None:
@@ -215,6 +216,21 @@ class TestProcess:
         except protocol.ProtocolError as exc:
             raise self._fail(SubmissionCrashed(f"the test process sent malformed data: {exc}")) from None
 
+    def end_test(self, output_cap: int) -> str:
+        """What the learner's code printed during the test (stdout, then stderr; capped)."""
+        if not self.dead and self.failure is None:
+            try:
+                protocol.send_message(self.channel, {"end": True})
+                self._receive("while finishing the test")
+            except SubmissionFailure:
+                pass
+        if self.failure is not None:
+            self.kill()
+        if self.output_paths is None:
+            return ""
+        parts = (_read_capped(path, output_cap).strip() for path in self.output_paths)
+        return "\n".join(part for part in parts if part)
+
     def _receive(self, during: str) -> dict:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
@@ -225,9 +241,7 @@ class TestProcess:
         except socket.timeout:
             raise self._fail(SubmissionTimeout(f"time limit reached {during}")) from None
         except (EOFError, ConnectionError):
-            self._kill()
-            exit_info = self.worker.reap(self.pid)
-            self.closed = True
+            exit_info = self.kill()
             raise self._fail(SubmissionCrashed(_describe_exit(exit_info, during))) from None
         except protocol.ProtocolError as exc:
             raise self._fail(SubmissionCrashed(f"the test process sent malformed data: {exc}")) from None
@@ -236,7 +250,10 @@ class TestProcess:
         self.failure = failure
         return failure
 
-    def _kill(self) -> None:
+    def kill(self) -> dict:
+        """Kill the child and whatever it started; returns how it ended."""
+        if self.dead:
+            return {}
         # The group takes any processes the learner started; the pid covers a child
         # killed before it could make its own group.
         for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):
@@ -244,25 +261,22 @@ class TestProcess:
                 kill(target, signal.SIGKILL)
             except (ProcessLookupError, PermissionError):
                 pass
-
-    def finish(self, output_cap: int) -> ChildOutcome:
-        """End the child (killing it if it is still busy) and collect its output."""
-        outcome = ChildOutcome()
-        if not self.closed:
-            if self.failure is None:
-                try:
-                    protocol.send_message(self.channel, {"close": True})
-                    self.channel.settimeout(max(0.5, min(2.0, self.deadline - time.monotonic())))
-                    self.channel.recv(1)  # returns b"" when the child exits
-                except OSError:
-                    pass
-            self._kill()
-            outcome.exit = self.worker.reap(self.pid)
-            self.closed = True
+        self.dead = True
         self.channel.close()
-        outcome.stdout = _read_capped(self.stdout_path, output_cap)
-        outcome.stderr = _read_capped(self.stderr_path, output_cap)
-        return outcome
+        return self.worker.reap(self.pid)
+
+    def close(self, graceful: bool = False) -> None:
+        """End the child; ``graceful`` lets it finish cleanly first (coverage data is saved at exit)."""
+        if self.dead:
+            return
+        if graceful and self.failure is None:
+            try:
+                protocol.send_message(self.channel, {"close": True})
+                self.channel.settimeout(10)
+                self.channel.recv(1)  # b"" once the child has exited
+            except OSError:
+                pass
+        self.kill()
 
 
 def _describe_exit(exit_info: dict, during: str) -> str:

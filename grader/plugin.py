@@ -48,24 +48,47 @@ class NotRunAfterTimeouts(launcher.SubmissionTimeout):
     """Raised instead of running a test once the submission has timed out too often."""
 
 
+class SubmissionRunner:
+    """Keeps one confined child for the submission across tests; forks a new one after a failure."""
+
+    def __init__(self, context: RunContext, planned_tests: int):
+        self.context = context
+        self.job = dict(context.job)
+        # CPU time adds up over the tests one child serves; the wall-clock deadline is per test.
+        self.job["limits"] = {**self.job["limits"],
+                              "cpu_seconds": int(context.timeout * max(1, planned_tests)) + 2}
+        self.process: launcher.SubmissionProcess | None = None
+
+    def start_test(self) -> "SubmissionProxy":
+        return SubmissionProxy(self, time.monotonic() + self.context.timeout)
+
+    def process_for(self, deadline: float) -> launcher.SubmissionProcess:
+        if self.process is None or self.process.dead:
+            self.process = launcher.SubmissionProcess(self.context.worker, self.context.sandbox, self.job, deadline)
+            self.context.mechanisms.update(self.process.mechanisms)
+        self.process.begin_test(deadline)
+        return self.process
+
+    def close(self) -> None:
+        if self.process is not None:
+            self.process.close(graceful=bool(self.job.get("coverage")))
+
+
 class SubmissionProxy:
-    """``sub.fn(*args)`` runs ``fn`` from the learner's module in the test's confined child.
+    """``sub.fn(*args)`` runs ``fn`` from the learner's module in the confined child.
 
     ``sub.harness.name(*args)`` runs the kata's harness function ``name`` there,
     with the learner's module as its first argument.
     """
 
-    def __init__(self, context: RunContext):
-        self._context = context
-        self._deadline = time.monotonic() + context.timeout
-        self._process: launcher.TestProcess | None = None
+    def __init__(self, runner: SubmissionRunner, deadline: float):
+        self._runner, self._deadline = runner, deadline
+        self._process: launcher.SubmissionProcess | None = None
         self.harness = _HarnessProxy(self)
 
     def _call(self, name: str, args: tuple, kwargs: dict, harness: bool) -> Any:
         if self._process is None:
-            self._process = launcher.TestProcess(self._context.worker, self._context.sandbox,
-                                                 self._context.job, self._deadline)
-            self._context.mechanisms.update(self._process.mechanisms)
+            self._process = self._runner.process_for(self._deadline)
         return self._process.call(name, args, kwargs, harness=harness)
 
     def __getattr__(self, name: str):
@@ -73,8 +96,8 @@ class SubmissionProxy:
             raise AttributeError(name)
         return lambda *args, **kwargs: self._call(name, args, kwargs, harness=False)
 
-    def _finish(self) -> launcher.ChildOutcome | None:
-        return self._process.finish(OUTPUT_CAP) if self._process is not None else None
+    def _finish(self) -> str:
+        return self._process.end_test(OUTPUT_CAP) if self._process is not None else ""
 
 
 class _HarnessProxy:
@@ -109,6 +132,7 @@ class KataPlugin:
         self.hidden_skipped = {"tests": 0, "points": 0.0}
         self.timeouts = 0
         self._outputs: dict[str, str] = {}
+        self.runner: SubmissionRunner | None = None
 
     # --- configuration and collection ---------------------------------------------
 
@@ -139,16 +163,19 @@ class KataPlugin:
         # Public specs run first: after repeated timeouts the learner still sees what they can fix.
         keep.sort(key=lambda item: self.planned[item.nodeid][0] != "public")
         items[:] = keep if not self.problems else []
+        self.runner = SubmissionRunner(self.context, len(keep))
+
+    def pytest_sessionfinish(self, session) -> None:
+        if self.runner is not None:
+            self.runner.close()
 
     # --- fixtures -----------------------------------------------------------------
 
     @pytest.fixture
     def sub(self, request):
-        proxy = SubmissionProxy(self.context)
+        proxy = self.runner.start_test()
         yield proxy
-        outcome = proxy._finish()
-        if outcome is not None:
-            self._outputs[request.node.nodeid] = _join_output(outcome)
+        self._outputs[request.node.nodeid] = proxy._finish()
 
     @pytest.fixture
     def ref(self):
@@ -230,7 +257,3 @@ def _describe_raised(info: dict, lang: str) -> str:
             if isinstance(frame, dict):
                 lines.append(f"  line {frame.get('line')}, in {frame.get('function')}: {str(frame.get('code', '')).strip()}")
     return "\n".join(lines)
-
-
-def _join_output(outcome: launcher.ChildOutcome) -> str:
-    return "\n".join(part for part in (outcome.stdout.strip(), outcome.stderr.strip()) if part)

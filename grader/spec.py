@@ -14,6 +14,10 @@ and points::
                ko="exp(1000)이 오버플로됩니다. 지수를 취하기 전에 최댓값을 빼세요")
         expect_close(got, ref.stable_softmax(x))
 
+``sub.f()`` raises ``LearnerError`` (its ``info`` dict has ``type``, ``message`` and
+the learner's ``traceback``) when the learner's code raises; a spec may catch it
+to turn, say, a shape error into a diagnosis.
+
 A failure has a *headline* (the diagnosis, shown for every test) and *details*
 (values; shown for public tests only, so hidden inputs stay hidden).
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 from typing import Any, Union
 
 from grader.i18n import LANGS, t
+from grader.launcher import SubmissionRaised as LearnerError  # noqa: F401  (re-exported for specs)
 
 Words = Union[str, dict]   # one text for all languages, or {"en": ..., "ko": ...}
 

@@ -2,17 +2,19 @@
 
 Started by :mod:`grader.launcher` as ``python -I -m grader.worker FD`` with an
 environment rebuilt from scratch and in its own session. It imports torch once
-(the slow part, about two seconds) and then acts as a *zygote*: for every spec
-test the trusted side sends a ``fork`` request carrying a fresh socket, and the
-worker forks a child that
+(the slow part, about two seconds) and then acts as a *zygote*: for every
+submission the trusted side sends a ``fork`` request carrying a fresh socket, and
+the worker forks a child that
 
 1. moves into its own process group (so a timeout kills it and its children),
 2. applies rlimits and Landlock, confined to the sandbox directory,
 3. disables the kata's forbidden APIs,
 4. imports the learner's module from the sandbox, and
-5. answers ``call`` requests with plain data (see :mod:`grader.protocol`).
+5. serves the submission's spec tests one after another: ``begin`` (fresh output
+   files), ``call`` (plain data in and out, see :mod:`grader.protocol`), ``end``.
 
-The zygote itself never imports learner code, so each test starts from the same
+After a timeout or a crash the trusted side kills the child and forks a fresh one.
+The zygote itself never imports learner code, so every child starts from the same
 clean state in about the time of a ``fork()``.
 """
 from __future__ import annotations
@@ -73,9 +75,10 @@ def _reap(pid: int) -> dict:
     return {"exit_code": os.WEXITSTATUS(status), "signal": None}
 
 
-# --- the forked child: one per spec test ---------------------------------------
+# --- the forked child -------------------------------------------------------------
 
 def _child(channel: socket.socket, job: dict) -> None:
+    """The forked child: one per submission run (and again after a timeout or crash)."""
     code = 70
     try:
         code = _run_child(channel, job)
@@ -89,7 +92,6 @@ def _run_child(channel: socket.socket, job: dict) -> int:
     os.setpgid(0, 0)
     sandbox = job["sandbox"]
     os.chdir(sandbox)
-    _redirect_output(job["stdout"], job["stderr"])
     harness = _load_module("kata_harness", job["harness"]) if job.get("harness") else None
     cov = _start_coverage(job) if job.get("coverage") else None
     limits = job["limits"]
@@ -100,23 +102,16 @@ def _run_child(channel: socket.socket, job: dict) -> int:
     _disable_forbidden(job.get("forbidden", []))
     protocol.send_message(channel, {"confined": mechanisms})
     # From here on, learner code runs: nothing this process says is trusted.
-    try:
-        module = _load_module(job["module"], os.path.join(sandbox, job["file"]))
-    except BaseException as exc:
-        _flush()
-        protocol.send_message(channel, {"import_error": _describe(exc, job["file"])})
-        module = None
-    else:
-        _flush()
-        protocol.send_message(channel, {"imported": True})
-    _serve_calls(channel, module, harness, job["file"])
+    _serve(channel, job, harness)
     if cov is not None:
         cov.stop()
         cov.save()
     return 0
 
 
-def _serve_calls(channel: socket.socket, module, harness, filename: str) -> None:
+def _serve(channel: socket.socket, job: dict, harness) -> None:
+    """Answer begin / call / end / close requests until the trusted side closes the channel."""
+    module, import_error = None, None
     while True:
         try:
             request = protocol.recv_message(channel)
@@ -124,14 +119,25 @@ def _serve_calls(channel: socket.socket, module, harness, filename: str) -> None
             return
         if request.get("close"):
             return
-        reply = _call(request, module, harness, filename)
+        if "begin" in request:
+            _redirect_output(request["begin"]["stdout"], request["begin"]["stderr"])
+            if module is None and import_error is None:
+                try:
+                    module = _load_module(job["module"], os.path.join(job["sandbox"], job["file"]))
+                except BaseException as exc:
+                    import_error = _describe(exc, job["file"])
+            reply = {"import_error": import_error} if import_error else {"ready": True}
+        elif "end" in request:
+            reply = {"ended": True}
+        else:
+            reply = _call(request, module, harness, job["file"])
         _flush()
         protocol.send_message(channel, reply)
 
 
 def _call(request: dict, module, harness, filename: str) -> dict:
     if module is None:
-        return {"error": {"type": "ImportError", "message": "your module could not be imported", "traceback": []}}
+        return {"error": {"type": "RuntimeError", "message": "no test was started", "traceback": []}}
     try:
         args = protocol.decode(request.get("args", []))
         kwargs = protocol.decode(request.get("kwargs", {"$dict": []}))
@@ -177,6 +183,7 @@ def _load_module(name: str, path: str):
 
 
 def _redirect_output(stdout: str, stderr: str) -> None:
+    _flush()
     for fd, path in ((1, stdout), (2, stderr)):
         target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(target, fd)
