@@ -126,10 +126,19 @@ def _run_pytest(kata: Kata, plugin: KataPlugin) -> int:
 def _forget_spec_modules(kata: Kata) -> None:
     """Drop spec modules from sys.modules: every kata has a specs/test_public.py, and pytest's
     importlib mode would otherwise hand one kata's module to the next (or an edited file's old copy)."""
-    folder = str(kata.folder.resolve()) + os.sep
+    folder = os.path.realpath(kata.folder) + os.sep     # katas/ may be reached through a symlink
     for name, module in list(sys.modules.items()):
-        if (getattr(module, "__file__", None) or "").startswith(folder):
+        if any(os.path.realpath(place).startswith(folder) for place in _module_places(module)):
             del sys.modules[name]
+
+
+def _module_places(module) -> list[str]:
+    """Where a module lives: its file, or for a namespace package such as "specs" its __path__."""
+    places = [getattr(module, "__file__", None)]
+    path = getattr(module, "__path__", None)
+    if isinstance(path, (list, tuple)) or type(path).__name__ == "_NamespacePath":
+        places += list(path)
+    return [place for place in places if isinstance(place, str)]
 
 
 def _check_points(kata: Kata, tests: list[TestResult], hidden_points_skipped: float) -> None:
