@@ -18,7 +18,7 @@ import click
 
 from grader import __version__
 from grader.catalogue import Catalogue, Kata, KataError, find_root, load_catalogue
-from grader.i18n import LANGS, detect_lang
+from grader.i18n import LANGS, detect_lang, t
 from grader.progress import Progress
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
@@ -96,16 +96,27 @@ def _pick_kata(state: State, slug: str | None, progress: Progress) -> Kata:
 def list_katas(state: State, lang: str | None) -> None:
     """Show the catalogue with your progress."""
     lang, progress = detect_lang(lang), state.progress()
-    for kata in state.catalogue.katas:
+    katas = state.catalogue.katas
+    slug_width = max((len(k.slug) for k in katas), default=0)
+    title_width = max((_display_width(k.title.get(lang)) for k in katas), default=0)
+    for kata in katas:
         entry = progress.of(kata.slug)
         if entry.solved:
-            mark = click.style("✓ solved", fg="green")
+            mark = click.style("✓ " + t("list.solved", lang), fg="green")
         elif entry.last_checked:
             mark = click.style(f"… {entry.best_points:g}/{entry.max_points:g}", fg="yellow")
         else:
-            mark = click.style("· not started", fg="bright_black")
+            mark = click.style("· " + t("list.not_started", lang), fg="bright_black")
         current = "→" if kata.slug == progress.current else " "
-        echo(f"{current} {kata.order:>3}  {kata.slug:<22} {kata.title.get(lang):<40} {kata.points:>3} pts  {mark}")
+        title = kata.title.get(lang)
+        padding = " " * (title_width - _display_width(title))
+        echo(f"{current} {kata.order:>3}  {kata.slug:<{slug_width}}  {title}{padding}  {kata.points:>3} {'점' if lang == 'ko' else 'pts'}  {mark}")
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns: Hangul and other wide characters take two."""
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
 
 
 @main.command("next")

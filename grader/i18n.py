@@ -72,6 +72,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status.timeout": {"en": "timeout", "ko": "시간 초과"},
     "status.skipped": {"en": "not run", "ko": "실행 안 함"},
     "hidden": {"en": "hidden", "ko": "숨은 테스트"},
+    "list.solved": {"en": "solved", "ko": "해결"},
+    "list.not_started": {"en": "not started", "ko": "시작 전"},
 }
 
 
