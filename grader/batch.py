@@ -153,8 +153,9 @@ def _start_grader(options: Options) -> None:
     """Runs once in each grading process: a warm worker and the engine."""
     from grader.launcher import Worker
 
-    _state["worker"] = Worker()
-    _state["katas"] = [load_catalogue(Path(options.root)).get(slug) for slug in options.slugs]
+    katas = [load_catalogue(Path(options.root)).get(slug) for slug in options.slugs]
+    _state["worker"] = Worker(preload=tuple(sorted({name for kata in katas for name in kata.preload})))
+    _state["katas"] = katas
     _state["options"] = options
 
 

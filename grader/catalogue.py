@@ -58,6 +58,8 @@ class Kata:
     submission_file: str
     devices: tuple[str, ...]
     forbidden: tuple[str, ...]
+    preload: tuple[str, ...]
+    fresh_process_per_test: bool
     prompt: Text
     hints: tuple[Text, ...]
     mutants: tuple[Mutant, ...]
@@ -186,6 +188,10 @@ class _Reader:
         for name in forbidden:
             if not isinstance(name, str) or not _DOTTED.match(name):
                 raise self.fail("forbidden", "dotted names such as 'torch.softmax' or 'torch.autograd.*'", name)
+        preload = tuple(self.field("preload", list, "a list of module names such as 'torch._dynamo'", default=[]))
+        for name in preload:
+            if not isinstance(name, str) or not _DOTTED.match(name) or name.endswith(".*"):
+                raise self.fail("preload", "module names such as 'torch._dynamo'", name)
         points = self.field("points", int, "a positive integer")
         timeout = float(self.field("timeout", (int, float), "seconds per test, a positive number", default=10))
         memory = self.field("memory_mb", int, "megabytes, a positive integer", default=2048)
@@ -199,7 +205,8 @@ class _Reader:
             title=self.text(self.field("title", dict, "a table with 'en' and 'ko'"), "title"),
             order=self.field("order", int, "an integer giving the position in the catalogue"),
             points=points, timeout=timeout, memory_mb=memory, submission_file=submission,
-            devices=devices, forbidden=forbidden,
+            devices=devices, forbidden=forbidden, preload=preload,
+            fresh_process_per_test=self.field("fresh_process_per_test", bool, "true or false", default=False),
             prompt=self.text(self.field("prompt", dict, "a table with 'en' and 'ko'"), "prompt"),
             hints=tuple(self.text(h, f"hints[{i}]") for i, h in enumerate(hints)),
             mutants=tuple(self.mutant(m, i) for i, m in

@@ -175,7 +175,7 @@ def check(state: State, slug: str | None, submission: Path | None, device: str, 
     if not path.exists():
         raise KataError(f"{path}: no such submission file" + ("" if submission else " (run `kata next` to create it)"))
     devices = tuple(kata.devices) if device == "all" else (device,)
-    with Worker() as worker:  # started first: it imports torch while we do
+    with Worker(preload=kata.preload) as worker:  # started first: it imports torch while we do
         from grader import engine
         result = engine.check(kata, path, worker, devices=devices, lang=lang, public_only=public_only)
     if submission is None:
@@ -263,7 +263,8 @@ def validate(state: State, slugs: tuple[str, ...], all_katas: bool) -> None:
         if missing:
             raise KataError(f"no kata folder named {', '.join(missing)} in {state.root / 'katas'}")
         folders = [known[slug] for slug in slugs]
-    with Worker() as worker:
+    preload = tuple(sorted({name for kata in state.catalogue.katas for name in kata.preload}))
+    with Worker(preload=preload) as worker:
         from grader.validate import validate_kata
         worker.hello()  # so the first kata's time is its specs, not the worker's start-up
         reports = []

@@ -55,7 +55,8 @@ def check(kata: Kata, submission: Path, worker: launcher.Worker, *, devices: tup
     context = RunContext(
         worker=worker, sandbox=sandbox, reference=_load_reference(kata), timeout=kata.timeout,
         devices=devices, lang=lang, public_only=public_only, cuda_available=_cuda_available(devices),
-        job={"module": kata.module_name, "harness": str(kata.harness) if kata.harness else None,
+        fresh_process_per_test=kata.fresh_process_per_test,
+        job={"module": kata.module_name, "preload": list(kata.preload), "harness": str(kata.harness) if kata.harness else None,
              "forbidden": [f for f in kata.forbidden if not f.endswith(".*")],
              "coverage": ".coverage" if measure_coverage else None,
              "limits": launcher.Limits(timeout=kata.timeout, memory_mb=kata.memory_mb).for_child()})

@@ -81,11 +81,13 @@ def network_namespace_possible() -> bool:
 class Worker:
     """The zygote: started once, forks one confined child per spec test."""
 
-    def __init__(self, netns: bool | None = None, start_timeout: float = 120.0):
+    def __init__(self, netns: bool | None = None, start_timeout: float = 120.0, preload: tuple[str, ...] = ()):
         self._home = tempfile.mkdtemp(prefix="torchkata-home-")
         self._control, theirs = socket.socketpair()
         netns = network_namespace_possible() if netns is None else netns
         cmd = [sys.executable, "-I", "-m", "grader.worker", str(theirs.fileno())] + (["--netns"] if netns else [])
+        if preload:
+            cmd += ["--preload", ",".join(preload)]
         self._process = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], env=clean_environment(self._home),
                                          cwd=self._home, start_new_session=True, stdin=subprocess.DEVNULL)
         theirs.close()

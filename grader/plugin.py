@@ -41,6 +41,7 @@ class RunContext:
     lang: str
     public_only: bool = False
     cuda_available: bool = False
+    fresh_process_per_test: bool = False
     mechanisms: set = field(default_factory=set)
 
 
@@ -68,6 +69,10 @@ class SubmissionRunner:
             self.context.mechanisms.update(self.process.mechanisms)
         self.process.begin_test(deadline)
         return self.process
+
+    def after_test(self) -> None:
+        if self.context.fresh_process_per_test:
+            self.close()
 
     def close(self) -> None:
         if self.process is not None:
@@ -97,7 +102,11 @@ class SubmissionProxy:
         return lambda *args, **kwargs: self._call(name, args, kwargs, harness=False)
 
     def _finish(self) -> str:
-        return self._process.end_test(OUTPUT_CAP) if self._process is not None else ""
+        if self._process is None:
+            return ""
+        output = self._process.end_test(OUTPUT_CAP)
+        self._runner.after_test()
+        return output
 
 
 class _HarnessProxy:

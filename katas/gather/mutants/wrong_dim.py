@@ -1,0 +1,14 @@
+"""Known-wrong: gathers along dim=0 (the rows) instead of the classes."""
+import torch
+
+
+def target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return logits.gather(0, targets.unsqueeze(1)).squeeze(1)
+
+
+def sequence_target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return logits.gather(2, targets.unsqueeze(2)).squeeze(2)
+
+
+def mean_nll(log_probs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return -target_scores(log_probs, targets).mean()
