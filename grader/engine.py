@@ -116,20 +116,21 @@ def _run_pytest(kata: Kata, plugin: KataPlugin) -> int:
             "-o", f"timeout={kata.timeout * 3 + 30:g}", "-o", "timeout_method=signal",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     quiet = io.StringIO()
-    _forget_spec_modules(kata)
+    before = set(sys.modules)
     try:
         with contextlib.redirect_stdout(quiet):
             return pytest.main(args, plugins=[plugin])
     finally:
-        _forget_spec_modules(kata)
+        _forget_spec_modules(kata, set(sys.modules) - before)
 
 
-def _forget_spec_modules(kata: Kata) -> None:
-    """Drop spec modules from sys.modules: every kata has a specs/test_public.py, and pytest's
+def _forget_spec_modules(kata: Kata, names: set[str]) -> None:
+    """Drop the spec modules a run imported: every kata has a specs/test_public.py, and pytest's
     importlib mode would otherwise hand one kata's module to the next (or an edited file's old copy)."""
     folder = os.path.realpath(kata.folder) + os.sep     # katas/ may be reached through a symlink
-    for name, module in list(sys.modules.items()):
-        if any(os.path.realpath(place).startswith(folder) for place in _module_places(module)):
+    for name in names:
+        module = sys.modules.get(name)
+        if module is not None and any(os.path.realpath(place).startswith(folder) for place in _module_places(module)):
             del sys.modules[name]
 
 

@@ -199,19 +199,30 @@ class KataPlugin:
         if self.timeouts >= MAX_TIMEOUTS and "sub" in getattr(item, "fixturenames", ()):
             raise NotRunAfterTimeouts(t("not_run_after_timeouts", self.context.lang, count=self.timeouts))
 
-    @pytest.hookimpl(hookwrapper=True)
+    @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
-        report = (yield).get_result()
+        """Record the outcome and answer with a bare report.
+
+        pytest's own report would format a traceback with source for every failure (tens of
+        milliseconds each); nobody reads it here, and for hidden specs nobody may.
+        """
         if item.nodeid not in self.planned:
-            return
-        if call.when == "call" or (call.when == "setup" and report.outcome != "passed"):
-            self._record(item, call, report)
+            return None
+        excinfo = call.excinfo
+        skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
+        if call.when == "call" or (call.when == "setup" and excinfo is not None):
+            self._record(item, call, skipped)
         elif call.when == "teardown" and item.nodeid in self.results:
             self.results[item.nodeid].output = self._outputs.pop(item.nodeid, "")
+        outcome = "passed" if excinfo is None else "skipped" if skipped else "failed"
+        longrepr = None if excinfo is None else (str(item.path), 0, str(excinfo.value)) if skipped \
+            else f"{excinfo.typename}: {str(excinfo.value)[:200]}"
+        return pytest.TestReport(item.nodeid, item.location, {}, outcome, longrepr, call.when,
+                                 duration=call.duration, start=call.start, stop=call.stop)
 
-    def _record(self, item: pytest.Item, call: pytest.CallInfo, report) -> None:
+    def _record(self, item: pytest.Item, call: pytest.CallInfo, skipped: bool) -> None:
         visibility, points, device = self.planned[item.nodeid]
-        status, message = self._classify(call, report, visibility)
+        status, message = self._classify(call, skipped, visibility)
         if status == "timeout" and not (call.excinfo and call.excinfo.errisinstance(NotRunAfterTimeouts)):
             self.timeouts += 1
         self.results[item.nodeid] = TestResult(
@@ -219,14 +230,13 @@ class KataPlugin:
             points=points if status == "passed" else 0.0, max_points=points, message=message,
             duration=round(call.duration, 4), device=device)
 
-    def _classify(self, call: pytest.CallInfo, report, visibility: str) -> tuple[str, str]:
+    def _classify(self, call: pytest.CallInfo, skipped: bool, visibility: str) -> tuple[str, str]:
         lang = self.context.lang
-        if report.outcome == "passed":
-            return "passed", ""
-        if report.outcome == "skipped":
-            reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
-            return "skipped", reason.removeprefix("Skipped: ")
         exc = call.excinfo.value if call.excinfo else None
+        if exc is None:
+            return "passed", ""
+        if skipped:
+            return "skipped", str(getattr(exc, "msg", exc))
         if isinstance(exc, NotRunAfterTimeouts):
             return "timeout", str(exc)
         if isinstance(exc, launcher.SubmissionTimeout):
@@ -240,10 +250,9 @@ class KataPlugin:
         if isinstance(exc, AssertionError):
             text = str(exc).strip() or "assertion failed"
             return "failed", text if visibility == "public" else text.splitlines()[0]
-        if exc is not None and "Timeout" in type(exc).__name__ or (exc is None and "Timeout" in str(report.longrepr)):
+        if isinstance(exc, pytest.fail.Exception) and "Timeout" in str(exc):   # pytest-timeout's backstop
             return "timeout", t("timeout", lang, seconds=self.context.timeout, detail="the spec did not finish")
-        name = type(exc).__name__ if exc is not None else "Error"
-        return "error", t("spec_broken", lang, type=name, message=str(exc)[:300] if exc is not None else "")
+        return "error", t("spec_broken", lang, type=type(exc).__name__, message=str(exc)[:300])
 
     def collected_results(self) -> list[TestResult]:
         """One result per planned test, in collection order; a missing one counts as failed."""
