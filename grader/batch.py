@@ -149,13 +149,11 @@ class Options:
 _state: dict = {}
 
 
-def _start_grader(options: Options) -> None:
-    """Runs once in each grading process: a warm worker and the engine."""
-    from grader.launcher import Worker
-
-    katas = [load_catalogue(Path(options.root)).get(slug) for slug in options.slugs]
-    _state["worker"] = Worker(preload=tuple(sorted({name for kata in katas for name in kata.preload})))
-    _state["katas"] = katas
+def _start_grader(options: Options, worker, indexes) -> None:
+    """Runs once in each grading process (forked from `kata grade`): its share of the worker."""
+    worker.use_client(indexes.get())
+    _state["worker"] = worker
+    _state["katas"] = [load_catalogue(Path(options.root)).get(slug) for slug in options.slugs]
     _state["options"] = options
 
 
@@ -221,12 +219,23 @@ def grade_class(learners: list[Learner], out: Path, options: Options, jobs: int 
 
 def _run_pool(todo: list[Learner], out: Path, options: Options, jobs: int, summary: Summary,
               on_done: Callable[[str], None]) -> None:
+    from grader.launcher import Worker
+
+    katas = load_catalogue(Path(options.root))
+    preload = tuple(sorted({name for slug in options.slugs for name in katas.get(slug).preload}))
     attempts: dict[str, int] = {}
     queue = list(todo)
     while queue:
-        context = multiprocessing.get_context("spawn")   # a fresh interpreter: never fork a torch process
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(queue))), mp_context=context,
-                                 initializer=_start_grader, initargs=(options,)) as pool:
+        jobs_now = max(1, min(jobs, len(queue)))
+        # This process never imports torch, so forking it is safe and quick; the grading processes
+        # share one warm worker, each over its own connection.
+        context = multiprocessing.get_context("fork")
+        indexes = context.Queue()
+        for index in range(jobs_now):
+            indexes.put(index)
+        with Worker(preload=preload, clients=jobs_now) as worker, \
+                ProcessPoolExecutor(max_workers=jobs_now, mp_context=context, initializer=_start_grader,
+                                    initargs=(options, worker, indexes)) as pool:
             futures: dict[Future, Learner] = {pool.submit(_grade_in_process, learner): learner for learner in queue}
             queue = []
             while futures:

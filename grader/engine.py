@@ -110,8 +110,10 @@ def _read_submission(submission: Path) -> str:
 def _run_pytest(kata: Kata, plugin: KataPlugin) -> int:
     # Plugins the specs do not need cost time on every run (unraisableexception alone runs gc.collect()).
     skipped = ["cacheprovider", "randomly", "unraisableexception", "threadexception", "logging", "doctest",
-               "junitxml", "pastebin", "stepwise", "faulthandler", "legacypath", "nose"]
-    args = [str(kata.specs), *(arg for name in skipped for arg in ("-p", f"no:{name}")), "--import-mode=importlib",
+               "junitxml", "pastebin", "stepwise", "faulthandler", "legacypath", "nose", "capture"]
+    # Installed plugins are not scanned for (an entry-point walk on every run); pytest-timeout is named.
+    args = [str(kata.specs), "--disable-plugin-autoload", "-p", "pytest_timeout",
+            *(arg for name in skipped for arg in ("-p", f"no:{name}")), "--import-mode=importlib",
             "-c", os.devnull, "--rootdir", str(kata.folder), "-q", "--no-header",
             "-o", f"timeout={kata.timeout * 3 + 30:g}", "-o", "timeout_method=signal",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]

@@ -79,20 +79,38 @@ def network_namespace_possible() -> bool:
 
 
 class Worker:
-    """The zygote: started once, forks one confined child per spec test."""
+    """The zygote: started once, forks one confined child per submission run.
 
-    def __init__(self, netns: bool | None = None, start_timeout: float = 120.0, preload: tuple[str, ...] = ()):
+    With ``clients=N`` it serves N grading processes: each one forked from this process
+    calls :meth:`use_client` with its own index, so N processes share one warm worker.
+    """
+
+    def __init__(self, netns: bool | None = None, start_timeout: float = 120.0, preload: tuple[str, ...] = (),
+                 clients: int = 1):
         self._home = tempfile.mkdtemp(prefix="torchkata-home-")
-        self._control, theirs = socket.socketpair()
+        pairs = [socket.socketpair() for _ in range(clients)]
+        self._controls = [ours for ours, _ in pairs]
+        self._control = self._controls[0]
+        theirs = [t.fileno() for _, t in pairs]
         netns = network_namespace_possible() if netns is None else netns
-        cmd = [sys.executable, "-I", "-m", "grader.worker", str(theirs.fileno())] + (["--netns"] if netns else [])
+        cmd = [sys.executable, "-I", "-m", "grader.worker", ",".join(map(str, theirs))] + (["--netns"] if netns else [])
         if preload:
             cmd += ["--preload", ",".join(preload)]
-        self._process = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], env=clean_environment(self._home),
+        self._process = subprocess.Popen(cmd, pass_fds=theirs, env=clean_environment(self._home),
                                          cwd=self._home, start_new_session=True, stdin=subprocess.DEVNULL)
-        theirs.close()
+        for _, t in pairs:
+            t.close()
+        self._owner = os.getpid()
         self._start_timeout = start_timeout
         self._hello: dict | None = None
+
+    def use_client(self, index: int) -> None:
+        """In a process forked from the owner: talk to the worker over connection ``index`` only."""
+        self._control = self._controls[index]
+        for number, control in enumerate(self._controls):
+            if number != index:
+                control.close()
+        self._controls = [self._control]
 
     def hello(self) -> dict:
         """Wait for the worker to finish importing torch; returns what it reported."""
@@ -136,11 +154,14 @@ class Worker:
             self._control.settimeout(None)
 
     def close(self) -> None:
-        """Stop the worker and everything in its session."""
-        try:
-            self._control.close()
-        except OSError:
-            pass
+        """Stop the worker and everything in its session (only its owner stops it)."""
+        for control in self._controls:
+            try:
+                control.close()
+            except OSError:
+                pass
+        if os.getpid() != self._owner:
+            return
         if self._process.poll() is None:
             try:
                 os.killpg(self._process.pid, signal.SIGKILL)

@@ -1,6 +1,6 @@
 """The worker: the only place where learner code runs (untrusted side).
 
-Started by :mod:`grader.launcher` as ``python -I -m grader.worker FD`` with an
+Started by :mod:`grader.launcher` as ``python -I -m grader.worker FDS`` with an
 environment rebuilt from scratch and in its own session. It imports torch once
 (the slow part, about two seconds) and then acts as a *zygote*: for every
 submission the trusted side sends a ``fork`` request carrying a fresh socket, and
@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import select
 import signal
 import socket
 import sys
@@ -32,7 +33,8 @@ MAX_TEXT = 4000
 
 
 def main(argv: list[str]) -> int:
-    control = socket.socket(fileno=int(argv[0]))
+    """argv: the control socket fds (comma-separated; one per grading process), then options."""
+    controls = [socket.socket(fileno=int(fd)) for fd in argv[0].split(",")]
     mechanisms = ["process", "clean-env", "process-group"]
     if "--netns" in argv and confinement.enter_network_namespace():
         mechanisms.append("netns")
@@ -40,31 +42,40 @@ def main(argv: list[str]) -> int:
 
     torch.set_num_threads(1)  # a multi-threaded pool can deadlock a forked child
     _preload(argv[argv.index("--preload") + 1].split(",") if "--preload" in argv else [])
-    protocol.send_message(control, {"hello": {"mechanisms": mechanisms, "landlock_abi": confinement.landlock_abi(),
-                                              "torch": torch.__version__, "pid": os.getpid()}})
-    return _serve_forks(control)
+    hello = {"hello": {"mechanisms": mechanisms, "landlock_abi": confinement.landlock_abi(),
+                       "torch": torch.__version__, "pid": os.getpid()}}
+    for control in controls:
+        protocol.send_message(control, hello)
+    return _serve_forks(controls)
 
 
-def _serve_forks(control: socket.socket) -> int:
-    while True:
-        try:
-            request, fds = protocol.recv_message(control, with_fds=True)
-        except EOFError:
-            return 0
-        if "fork" in request and len(fds) == 1:
-            _preload(request["fork"].get("preload", []))
-            pid = os.fork()
-            if pid == 0:
+def _serve_forks(controls: list[socket.socket]) -> int:
+    """Answer fork and reap requests from every grading process until all have gone."""
+    while controls:
+        ready, _, _ = select.select(controls, [], [])
+        for control in ready:
+            try:
+                request, fds = protocol.recv_message(control, with_fds=True)
+            except (EOFError, OSError, protocol.ProtocolError):
+                controls.remove(control)
                 control.close()
-                _child(socket.socket(fileno=fds[0]), request["fork"])  # never returns
-            os.close(fds[0])
-            protocol.send_message(control, {"forked": pid})
-        elif "reap" in request:
-            protocol.send_message(control, {"reaped": _reap(int(request["reap"]))})
-        else:
-            for fd in fds:
-                os.close(fd)
-            protocol.send_message(control, {"error": "unknown request"})
+                continue
+            if "fork" in request and len(fds) == 1:
+                _preload(request["fork"].get("preload", []))
+                pid = os.fork()
+                if pid == 0:
+                    for other in controls:
+                        other.close()
+                    _child(socket.socket(fileno=fds[0]), request["fork"])  # never returns
+                os.close(fds[0])
+                protocol.send_message(control, {"forked": pid})
+            elif "reap" in request:
+                protocol.send_message(control, {"reaped": _reap(int(request["reap"]))})
+            else:
+                for fd in fds:
+                    os.close(fd)
+                protocol.send_message(control, {"error": "unknown request"})
+    return 0
 
 
 def _preload(modules: list[str]) -> None:
