@@ -162,23 +162,27 @@ def _grade_in_process(learner: Learner) -> dict:
 
 
 def grade_learner(learner: Learner, katas: list[Kata], worker, options: Options) -> LearnerResult:
+    """Every kata of one learner, in one pytest session (a kata that cannot be graded gets 0)."""
     from grader import engine
 
-    results = []
+    results: dict[str, KataResult] = {}
+    present = []
     for kata in katas:
-        path = learner.path / "submissions" / kata.submission_file
-        if learner.id == REFERENCE_ID:
-            path = kata.reference
-        if not path.is_file():
-            results.append(missing_result(kata, path, options))
-            continue
-        try:
-            results.append(engine.check(kata, path, worker, devices=options.devices, lang=options.lang,
-                                        public_only=options.public_only))
-        except Exception as exc:  # noqa: BLE001 — one learner's problem must not stop the class
-            results.append(missing_result(kata, path, options, f"could not be graded: {exc}"))
+        path = kata.reference if learner.id == REFERENCE_ID else learner.path / "submissions" / kata.submission_file
+        if path.is_file():
+            present.append((kata, path))
+        else:
+            results[kata.slug] = missing_result(kata, path, options)
+    try:
+        outcomes = engine.check_many(present, worker, devices=options.devices, lang=options.lang,
+                                     public_only=options.public_only)
+    except Exception as exc:  # noqa: BLE001 — one learner's problem must not stop the class
+        outcomes = [KataError(f"could not be graded: {exc}")] * len(present)
+    for (kata, path), outcome in zip(present, outcomes):
+        results[kata.slug] = outcome if isinstance(outcome, KataResult) else \
+            missing_result(kata, path, options, f"could not be graded: {outcome}")
     stamp = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
-    return LearnerResult(learner.id, str(learner.path), stamp, results)
+    return LearnerResult(learner.id, str(learner.path), stamp, [results[kata.slug] for kata in katas])
 
 
 def missing_result(kata: Kata, path: Path, options: Options, why: str | None = None) -> KataResult:

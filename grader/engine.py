@@ -22,7 +22,7 @@ from grader import __version__, launcher
 from grader.catalogue import Kata, KataError
 from grader.forbidden import find_forbidden
 from grader.i18n import t
-from grader.plugin import KataPlugin, RunContext
+from grader.plugin import KataPlugin, KataRun, RunContext
 from grader.results import KataResult, TestResult
 
 _reference_cache: dict[Path, object] = {}
@@ -44,43 +44,95 @@ def check(kata: Kata, submission: Path, worker: launcher.Worker, *, devices: tup
     With ``measure_coverage`` each test process records which lines of the submission ran
     (for `kata validate`); the result's ``coverage`` field then holds the line rate.
     """
+    outcome = check_many([(kata, submission)], worker, devices=devices, lang=lang, public_only=public_only,
+                         measure_coverage=measure_coverage)[0]
+    if isinstance(outcome, KataError):
+        raise outcome
+    return outcome
+
+
+def check_many(work: list[tuple[Kata, Path]], worker: launcher.Worker, *, devices: tuple[str, ...] = ("cpu",),
+               lang: str = "en", public_only: bool = False,
+               measure_coverage: bool = False) -> list[KataResult | KataError]:
+    """Grade several (kata, submission) pairs in one pytest session (how `kata grade` does a learner).
+
+    Returns, in order, a KataResult for each pair, or the KataError that made it ungradable.
+    """
     started = time.monotonic()
     started_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+    prepared: list[_Prepared | KataError] = []
+    for kata, submission in work:
+        try:
+            prepared.append(_prepare(kata, submission, worker, devices, lang, public_only, measure_coverage))
+        except KataError as exc:
+            prepared.append(exc)
+    ready = [p for p in prepared if isinstance(p, _Prepared)]
+    try:
+        exit_code = _run_pytest([p.kata for p in ready], KataPlugin([p.run for p in ready])) if ready else 0
+        for p in ready:
+            p.coverage = _line_coverage(p.run.context.sandbox) if measure_coverage else None
+    finally:
+        for p in ready:
+            p.run.context.sandbox.remove()
+    if exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        error = KataError(f"pytest could not run the specs of {', '.join(p.kata.slug for p in ready)} "
+                          f"(exit code {int(exit_code)})")
+        return [error if isinstance(p, _Prepared) else p for p in prepared]
+    duration = round(time.monotonic() - started, 3) if len(work) == 1 else None
+    return [p if isinstance(p, KataError) else p.result(started_at, duration) for p in prepared]
+
+
+class _Prepared:
+    """One kata's part of a session: its sandbox and run state, then its result."""
+
+    def __init__(self, kata: Kata, submission: Path, source: str, run: KataRun, lang: str, public_only: bool):
+        self.kata, self.submission, self.source, self.run = kata, submission, source, run
+        self.lang, self.public_only = lang, public_only
+        self.coverage: dict | None = None
+
+    def result(self, started_at: str, duration: float | None) -> KataResult | KataError:
+        """``duration``: the session's, when this kata had it alone; else the sum of its tests'."""
+        kata, run = self.kata, self.run
+        if run.problems:
+            return KataError(f"{kata.specs}: {'; '.join(run.problems)}")
+        if not run.planned and not run.hidden_skipped["tests"]:
+            return KataError(f"{kata.specs}: no spec tests were collected")
+        tests = run.collected_results()
+        try:
+            _check_points(kata, tests, run.hidden_skipped["points"])
+        except KataError as exc:
+            return exc
+        if kata.forbidden:
+            tests.append(_forbidden_rule(kata, self.source, self.lang))
+        spent = sum(t.duration for t in tests)
+        return KataResult(
+            kata=kata.slug, title=kata.title.get(self.lang),
+            submission={"path": str(self.submission), "sha256": hashlib.sha256(self.source.encode("utf-8")).hexdigest()},
+            devices=list(run.context.devices), isolation=isolation_level(run.context.mechanisms), lang=self.lang,
+            tests=tests, hidden_run=not self.public_only, hidden_skipped=run.hidden_skipped, started_at=started_at,
+            duration=duration if duration is not None else round(spent, 3),
+            grader_version=__version__, coverage=self.coverage)
+
+
+def _prepare(kata: Kata, submission: Path, worker: launcher.Worker, devices: tuple[str, ...], lang: str,
+             public_only: bool, measure_coverage: bool) -> _Prepared:
     source = _read_submission(submission)
     unsupported = [d for d in devices if d not in kata.devices]
     if unsupported:
         raise KataError(f"kata {kata.slug!r} does not support device(s) {', '.join(unsupported)} "
                         f"(kata.toml devices = {list(kata.devices)})")
-    sandbox = launcher.Sandbox(submission, kata.submission_file)
     context = RunContext(
-        worker=worker, sandbox=sandbox, reference=_load_reference(kata), timeout=kata.timeout,
-        devices=devices, lang=lang, public_only=public_only, cuda_available=_cuda_available(devices),
-        fresh_process_per_test=kata.fresh_process_per_test,
-        job={"module": kata.module_name, "preload": list(kata.preload), "harness": str(kata.harness) if kata.harness else None,
+        worker=worker, sandbox=launcher.Sandbox(submission, kata.submission_file), reference=_load_reference(kata),
+        timeout=kata.timeout, devices=devices, lang=lang, public_only=public_only,
+        cuda_available=_cuda_available(devices), fresh_process_per_test=kata.fresh_process_per_test,
+        job={"module": kata.module_name, "preload": list(kata.preload),
+             "harness": str(kata.harness) if kata.harness else None,
              "forbidden": [f for f in kata.forbidden if not f.endswith(".*")],
              "coverage": ".coverage" if measure_coverage else None,
              "limits": launcher.Limits(timeout=kata.timeout, memory_mb=kata.memory_mb).for_child()})
     context.mechanisms.update(worker.mechanisms)
-    plugin = KataPlugin(context)
-    try:
-        exit_code = _run_pytest(kata, plugin)
-        coverage = _line_coverage(sandbox) if measure_coverage else None
-    finally:
-        sandbox.remove()
-    if plugin.problems or exit_code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR) \
-            or (exit_code == pytest.ExitCode.INTERRUPTED and not plugin.planned):
-        details = "; ".join(plugin.problems) or f"pytest could not collect the specs (exit code {int(exit_code)})"
-        raise KataError(f"{kata.specs}: {details}")
-    tests = plugin.collected_results()
-    _check_points(kata, tests, plugin.hidden_skipped["points"])
-    if kata.forbidden:
-        tests.append(_forbidden_rule(kata, source, lang))
-    return KataResult(
-        kata=kata.slug, title=kata.title.get(lang),
-        submission={"path": str(submission), "sha256": hashlib.sha256(source.encode("utf-8")).hexdigest()},
-        devices=list(devices), isolation=isolation_level(context.mechanisms), lang=lang, tests=tests,
-        hidden_run=not public_only, hidden_skipped=plugin.hidden_skipped, started_at=started_at,
-        duration=round(time.monotonic() - started, 3), grader_version=__version__, coverage=coverage)
+    return _Prepared(kata, submission, source, KataRun(context, os.path.realpath(kata.folder) + os.sep),
+                     lang, public_only)
 
 
 def _line_coverage(sandbox: launcher.Sandbox) -> dict:
@@ -107,32 +159,35 @@ def _read_submission(submission: Path) -> str:
         raise KataError(f"{submission}: cannot be read ({exc})") from None
 
 
-def _run_pytest(kata: Kata, plugin: KataPlugin) -> int:
+def _run_pytest(katas: list[Kata], plugin: KataPlugin) -> int:
     # Plugins the specs do not need cost time on every run (unraisableexception alone runs gc.collect()).
     skipped = ["cacheprovider", "randomly", "unraisableexception", "threadexception", "logging", "doctest",
                "junitxml", "pastebin", "stepwise", "faulthandler", "legacypath", "nose", "capture"]
+    folders = [os.path.realpath(kata.folder) for kata in katas]
     # Installed plugins are not scanned for (an entry-point walk on every run); pytest-timeout is named.
-    args = [str(kata.specs), "--disable-plugin-autoload", "-p", "pytest_timeout",
+    args = [*(str(kata.specs) for kata in katas), "--disable-plugin-autoload", "-p", "pytest_timeout",
             *(arg for name in skipped for arg in ("-p", f"no:{name}")), "--import-mode=importlib",
-            "-c", os.devnull, "--rootdir", str(kata.folder), "-q", "--no-header",
-            "-o", f"timeout={kata.timeout * 3 + 30:g}", "-o", "timeout_method=signal",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+            "--continue-on-collection-errors", "-c", os.devnull,
+            "--rootdir", os.path.dirname(os.path.commonpath(folders)) if len(folders) > 1 else folders[0],
+            "-q", "--no-header", "-o", f"timeout={max(kata.timeout for kata in katas) * 3 + 30:g}",
+            "-o", "timeout_method=signal", "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     quiet = io.StringIO()
     before = set(sys.modules)
     try:
         with contextlib.redirect_stdout(quiet):
             return pytest.main(args, plugins=[plugin])
     finally:
-        _forget_spec_modules(kata, set(sys.modules) - before)
+        _forget_spec_modules(folders, set(sys.modules) - before)
 
 
-def _forget_spec_modules(kata: Kata, names: set[str]) -> None:
+def _forget_spec_modules(folders: list[str], names: set[str]) -> None:
     """Drop the spec modules a run imported: every kata has a specs/test_public.py, and pytest's
-    importlib mode would otherwise hand one kata's module to the next (or an edited file's old copy)."""
-    folder = os.path.realpath(kata.folder) + os.sep     # katas/ may be reached through a symlink
+    importlib mode would otherwise hand one kata's module to the next (or an edited file's old copy).
+    ``folders`` are real paths: katas/ may be reached through a symlink."""
+    prefixes = tuple(folder + os.sep for folder in folders)
     for name in names:
         module = sys.modules.get(name)
-        if module is not None and any(os.path.realpath(place).startswith(folder) for place in _module_places(module)):
+        if module is not None and any(os.path.realpath(place).startswith(prefixes) for place in _module_places(module)):
             del sys.modules[name]
 
 

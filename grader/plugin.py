@@ -13,6 +13,7 @@ Spec tests are ordinary pytest functions. This plugin
 """
 from __future__ import annotations
 
+import os
 import time
 import types
 from dataclasses import dataclass, field
@@ -131,96 +132,37 @@ def _spec_marker(item: pytest.Item) -> tuple[str, float] | str:
     return visibility, float(points)
 
 
-class KataPlugin:
-    def __init__(self, context: RunContext):
-        self.context = context
+class KataRun:
+    """One kata's share of a pytest session: its context, planned tests and results."""
+
+    def __init__(self, context: RunContext, folder: str):
+        self.context, self.folder = context, folder       # folder: the kata's real path, ending in os.sep
         self.results: dict[str, TestResult] = {}
         self.planned: dict[str, tuple[str, float, str | None]] = {}   # nodeid -> (visibility, points, device)
         self.names: dict[str, str] = {}
         self.problems: list[str] = []
         self.hidden_skipped = {"tests": 0, "points": 0.0}
         self.timeouts = 0
-        self._outputs: dict[str, str] = {}
+        self.outputs: dict[str, str] = {}
         self.runner: SubmissionRunner | None = None
 
-    # --- configuration and collection ---------------------------------------------
+    def plan(self, item: pytest.Item) -> bool:
+        """Fix the item's visibility, points and device; False if it is not to run."""
+        marker = _spec_marker(item)
+        if isinstance(marker, str):
+            self.problems.append(marker)
+            return False
+        visibility, points = marker
+        if visibility == "hidden" and self.context.public_only:
+            self.hidden_skipped["tests"] += 1
+            self.hidden_skipped["points"] += points
+            return False
+        device = item.callspec.params.get("device") if hasattr(item, "callspec") else None
+        self.planned[item.nodeid] = (visibility, points, device)
+        self.names[item.nodeid] = item.nodeid.split("::", 1)[-1]
+        return True
 
-    def pytest_configure(self, config: pytest.Config) -> None:
-        config.addinivalue_line("markers", "public(points): a spec test the learner sees in full")
-        config.addinivalue_line("markers", "hidden(points): a spec test whose inputs the learner does not see")
-
-    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
-        if "device" in metafunc.fixturenames:
-            metafunc.parametrize("device", list(self.context.devices))
-
-    def pytest_collection_modifyitems(self, session, config, items: list[pytest.Item]) -> None:
-        keep = []
-        for item in items:
-            marker = _spec_marker(item)
-            if isinstance(marker, str):
-                self.problems.append(marker)
-                continue
-            visibility, points = marker
-            if visibility == "hidden" and self.context.public_only:
-                self.hidden_skipped["tests"] += 1
-                self.hidden_skipped["points"] += points
-                continue
-            device = item.callspec.params.get("device") if hasattr(item, "callspec") else None
-            self.planned[item.nodeid] = (visibility, points, device)
-            self.names[item.nodeid] = item.nodeid.split("::", 1)[-1]
-            keep.append(item)
-        # Public specs run first: after repeated timeouts the learner still sees what they can fix.
-        keep.sort(key=lambda item: self.planned[item.nodeid][0] != "public")
-        items[:] = keep if not self.problems else []
-        self.runner = SubmissionRunner(self.context, len(keep))
-
-    def pytest_sessionfinish(self, session) -> None:
-        if self.runner is not None:
-            self.runner.close()
-
-    # --- fixtures -----------------------------------------------------------------
-
-    @pytest.fixture
-    def sub(self, request):
-        proxy = self.runner.start_test()
-        yield proxy
-        self._outputs[request.node.nodeid] = proxy._finish()
-
-    @pytest.fixture
-    def ref(self):
-        return self.context.reference
-
-    # --- running ------------------------------------------------------------------
-
-    def pytest_runtest_setup(self, item: pytest.Item) -> None:
-        device = self.planned.get(item.nodeid, (None, None, None))[2]
-        if device == "cuda" and not self.context.cuda_available:
-            pytest.skip(t("not_run_no_cuda", self.context.lang))
-        if self.timeouts >= MAX_TIMEOUTS and "sub" in getattr(item, "fixturenames", ()):
-            raise NotRunAfterTimeouts(t("not_run_after_timeouts", self.context.lang, count=self.timeouts))
-
-    @pytest.hookimpl(tryfirst=True)
-    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
-        """Record the outcome and answer with a bare report.
-
-        pytest's own report would format a traceback with source for every failure (tens of
-        milliseconds each); nobody reads it here, and for hidden specs nobody may.
-        """
-        if item.nodeid not in self.planned:
-            return None
-        excinfo = call.excinfo
-        skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
-        if call.when == "call" or (call.when == "setup" and excinfo is not None):
-            self._record(item, call, skipped)
-        elif call.when == "teardown" and item.nodeid in self.results:
-            self.results[item.nodeid].output = self._outputs.pop(item.nodeid, "")
-        outcome = "passed" if excinfo is None else "skipped" if skipped else "failed"
-        longrepr = None if excinfo is None else (str(item.path), 0, str(excinfo.value)) if skipped \
-            else f"{excinfo.typename}: {str(excinfo.value)[:200]}"
-        return pytest.TestReport(item.nodeid, item.location, {}, outcome, longrepr, call.when,
-                                 duration=call.duration, start=call.start, stop=call.stop)
-
-    def _record(self, item: pytest.Item, call: pytest.CallInfo, skipped: bool) -> None:
+    def record(self, item: pytest.Item, call: pytest.CallInfo, skipped: bool) -> None:
         visibility, points, device = self.planned[item.nodeid]
         status, message = self._classify(call, skipped, visibility)
         if status == "timeout" and not (call.excinfo and call.excinfo.errisinstance(NotRunAfterTimeouts)):
@@ -255,7 +197,7 @@ class KataPlugin:
         return "error", t("spec_broken", lang, type=type(exc).__name__, message=str(exc)[:300])
 
     def collected_results(self) -> list[TestResult]:
-        """One result per planned test, in collection order; a missing one counts as failed."""
+        """One result per planned test, public first; a missing one counts as an error."""
         out = []
         for nodeid, (visibility, points, device) in sorted(self.planned.items(), key=lambda p: p[1][0] != "public"):
             result = self.results.get(nodeid)
@@ -264,6 +206,107 @@ class KataPlugin:
                                     max_points=points, message=t("no_result", self.context.lang), device=device)
             out.append(result)
         return out
+
+
+class KataPlugin:
+    """Runs the specs of one or more katas (each with its own submission) in one pytest session."""
+
+    def __init__(self, runs: list[KataRun]):
+        self.runs = runs
+
+    def run_for(self, path) -> KataRun | None:
+        real = os.path.realpath(path)
+        return next((run for run in self.runs if real.startswith(run.folder)), None)
+
+    def _run_of(self, item: pytest.Item) -> KataRun | None:
+        run = self.run_for(item.path)
+        return run if run is not None and item.nodeid in run.planned else None
+
+    # --- configuration and collection ---------------------------------------------
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        config.addinivalue_line("markers", "public(points): a spec test the learner sees in full")
+        config.addinivalue_line("markers", "hidden(points): a spec test whose inputs the learner does not see")
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        run = self.run_for(metafunc.definition.path)
+        if "device" in metafunc.fixturenames and run is not None:
+            metafunc.parametrize("device", list(run.context.devices))
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            run = self.run_for(report.fspath) if report.fspath else None
+            where = run.problems if run is not None else self.runs[0].problems
+            where.append(f"{report.nodeid or report.fspath}: could not be collected: {_short(report.longrepr)}")
+
+    def pytest_collection_modifyitems(self, session, config, items: list[pytest.Item]) -> None:
+        keep = []
+        for item in items:
+            run = self.run_for(item.path)
+            if run is not None and run.plan(item):
+                keep.append(item)
+        # Public specs run first: after repeated timeouts the learner still sees what they can fix.
+        keep.sort(key=lambda item: self._run_of(item).planned[item.nodeid][0] != "public")
+        items[:] = [item for item in keep if not self._run_of(item).problems]
+        for run in self.runs:
+            run.runner = SubmissionRunner(run.context, len(run.planned))
+
+    def pytest_sessionfinish(self, session) -> None:
+        for run in self.runs:
+            if run.runner is not None:
+                run.runner.close()
+
+    # --- fixtures -----------------------------------------------------------------
+
+    @pytest.fixture
+    def sub(self, request):
+        run = self._run_of(request.node)
+        proxy = run.runner.start_test()
+        yield proxy
+        run.outputs[request.node.nodeid] = proxy._finish()
+
+    @pytest.fixture
+    def ref(self, request):
+        return self._run_of(request.node).context.reference
+
+    # --- running ------------------------------------------------------------------
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        run = self._run_of(item)
+        if run is None:
+            return
+        if run.planned[item.nodeid][2] == "cuda" and not run.context.cuda_available:
+            pytest.skip(t("not_run_no_cuda", run.context.lang))
+        if run.timeouts >= MAX_TIMEOUTS and "sub" in getattr(item, "fixturenames", ()):
+            raise NotRunAfterTimeouts(t("not_run_after_timeouts", run.context.lang, count=run.timeouts))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        """Record the outcome and answer with a bare report.
+
+        pytest's own report would format a traceback with source for every failure (tens of
+        milliseconds each); nobody reads it here, and for hidden specs nobody may.
+        """
+        run = self._run_of(item)
+        if run is None:
+            return None
+        excinfo = call.excinfo
+        skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
+        if call.when == "call" or (call.when == "setup" and excinfo is not None):
+            run.record(item, call, skipped)
+        elif call.when == "teardown" and item.nodeid in run.results:
+            run.results[item.nodeid].output = run.outputs.pop(item.nodeid, "")
+        outcome = "passed" if excinfo is None else "skipped" if skipped else "failed"
+        longrepr = None if excinfo is None else (str(item.path), 0, str(excinfo.value)) if skipped \
+            else f"{excinfo.typename}: {str(excinfo.value)[:200]}"
+        return pytest.TestReport(item.nodeid, item.location, {}, outcome, longrepr, call.when,
+                                 duration=call.duration, start=call.start, stop=call.stop)
+
+
+def _short(longrepr) -> str:
+    lines = [line for line in str(longrepr).splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("E ")]
+    return (errors[-1][1:].strip() if errors else lines[-1].strip() if lines else "")[:300]
 
 
 def _describe_raised(info: dict, lang: str) -> str:

@@ -203,3 +203,23 @@ def test_result_json_roundtrip(softmax, worker):
 def test_coverage_of_the_reference(softmax, worker):
     result = grade(softmax, worker, softmax.reference, measure_coverage=True)
     assert result.coverage["percent"] == 100.0
+
+
+def test_several_katas_in_one_session_match_separate_checks(worker):
+    katas = [load_kata(REPO / "katas" / slug / "kata.toml") for slug in ("stable-softmax", "gather", "dim-reductions")]
+    work = [(katas[0], katas[0].reference), (katas[1], katas[1].stub), (katas[2], katas[2].mutants[0].file)]
+    together = engine.check_many(work, worker)
+    for (kata, path), result in zip(work, together):
+        alone = engine.check(kata, path, worker)
+        assert result.kata == kata.slug
+        assert [(t.name, t.status, t.points, t.message) for t in result.tests] == \
+            [(t.name, t.status, t.points, t.message) for t in alone.tests]
+
+
+def test_a_broken_kata_does_not_stop_the_others_in_a_session(kata_copy, worker, softmax):
+    folder = kata_copy()
+    (folder / "specs" / "test_public.py").write_text("this is not python\n")
+    broken = load_kata(folder / "kata.toml")
+    outcomes = engine.check_many([(broken, broken.reference), (softmax, softmax.reference)], worker)
+    assert isinstance(outcomes[0], KataError) and "could not be collected" in str(outcomes[0])
+    assert outcomes[1].solved
