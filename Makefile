@@ -34,6 +34,7 @@ test: install
 
 bench: install
 	$(BIN)/python bench/cold_check.py
+	$(BIN)/python bench/batch_throughput.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info
