@@ -8,6 +8,7 @@ the worker has been started, so both processes import torch in parallel.
 """
 from __future__ import annotations
 
+import functools
 import importlib
 import json
 import os
@@ -33,8 +34,9 @@ class State:
     def root(self) -> Path:
         return self._root or find_root()
 
-    @property
+    @functools.cached_property
     def catalogue(self) -> Catalogue:
+        """Loaded once per command (commands read it several times)."""
         return load_catalogue(self.root)
 
     @property

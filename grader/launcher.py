@@ -115,7 +115,7 @@ class Worker:
     def hello(self) -> dict:
         """Wait for the worker to finish importing torch; returns what it reported."""
         if self._hello is None:
-            reply = self._request(None, timeout=self._start_timeout)
+            reply = self._reply(timeout=self._start_timeout)
             if "hello" not in reply or not isinstance(reply["hello"], dict):
                 raise WorkerError("the worker did not start correctly")
             self._hello = reply["hello"]
@@ -132,18 +132,17 @@ class Worker:
             protocol.send_message(self._control, {"fork": job}, fds=[theirs.fileno()])
         finally:
             theirs.close()
-        reply = self._request(None, timeout=30)
+        reply = self._reply(timeout=30)
         if not isinstance(reply.get("forked"), int):
             raise WorkerError("the worker did not fork a test process")
         return reply["forked"], ours
 
     def reap(self, pid: int) -> dict:
         protocol.send_message(self._control, {"reap": pid})
-        return self._request(None, timeout=30).get("reaped", {})
+        return self._reply(timeout=30).get("reaped", {})
 
-    def _request(self, message: dict | None, timeout: float) -> dict:
-        if message is not None:
-            protocol.send_message(self._control, message)
+    def _reply(self, timeout: float) -> dict:
+        """The worker's answer to the request just sent."""
         self._control.settimeout(timeout)
         try:
             return protocol.recv_message(self._control)
