@@ -23,7 +23,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-from grader.catalogue import load_catalogue  # noqa: E402
+from torchkata.catalogue import load_catalogue  # noqa: E402
 
 KATA = Path(sys.executable).parent / "kata"
 TARGET = 10.0

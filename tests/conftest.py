@@ -1,4 +1,4 @@
-"""Shared fixtures: the repository, a warm worker, and throw-away project folders."""
+"""Shared fixtures: the built-in course, a warm worker, learner workspaces and throw-away courses."""
 from __future__ import annotations
 
 import shutil
@@ -6,16 +6,19 @@ from pathlib import Path
 
 import pytest
 
-from grader.catalogue import load_catalogue
-from grader.launcher import Worker
+from torchkata.catalogue import builtin_course_root, load_course
+from torchkata.launcher import Worker
 
 REPO = Path(__file__).resolve().parent.parent
+COURSE = builtin_course_root()
 CHEATS = REPO / "tests" / "fixtures" / "cheats"
+SOFTMAX = COURSE / "katas" / "stable-softmax"
+SOFTMAX_REFERENCE = COURSE / "reference" / "stable_softmax.py"
 
 
 @pytest.fixture(scope="session")
-def catalogue():
-    return load_catalogue(REPO)
+def course():
+    return load_course(COURSE)
 
 
 @pytest.fixture(scope="session")
@@ -25,23 +28,32 @@ def worker():
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    """A learner's project folder: the real katas and references, an empty submissions/."""
-    (tmp_path / "katas").symlink_to(REPO / "katas")
-    (tmp_path / "reference").symlink_to(REPO / "reference")
-    (tmp_path / "submissions").mkdir()
-    return tmp_path
+def workspace(tmp_path: Path) -> Path:
+    """A learner's workspace on the built-in course, with an empty submissions/."""
+    root = tmp_path / "ws"
+    (root / "submissions").mkdir(parents=True)
+    (root / "torchkata.toml").write_text('course = "builtin"\n')
+    return root
+
+
+def make_course(root: Path, slugs: tuple[str, ...] = ("stable-softmax",), name: str = "a test course") -> Path:
+    """A course folder holding copies of some built-in katas and their references (free to edit)."""
+    (root / "reference").mkdir(parents=True)
+    for slug in slugs:
+        shutil.copytree(COURSE / "katas" / slug, root / "katas" / slug,
+                        ignore=shutil.ignore_patterns("__pycache__"))
+        toml = (root / "katas" / slug / "kata.toml").read_text()
+        submission = next(line.split('"')[1] for line in toml.splitlines() if line.startswith("submission"))
+        shutil.copy(COURSE / "reference" / submission, root / "reference" / submission)
+    (root / "course.toml").write_text(
+        f'format_version = 1\nname = "{name}"\nlanguages = ["en", "ko"]\n'
+        f'order = [{", ".join(repr(s).replace(chr(39), chr(34)) for s in slugs)}]\n')
+    return root
 
 
 @pytest.fixture
-def kata_copy(tmp_path: Path):
-    """Copy one kata (and its reference) into a private project so a test may edit it."""
-    def make(slug: str = "stable-softmax") -> Path:
-        root = tmp_path / "copy"
-        shutil.copytree(REPO / "katas" / slug, root / "katas" / slug)
-        (root / "reference").mkdir(parents=True)
-        toml = (root / "katas" / slug / "kata.toml").read_text()
-        submission = next(line.split('"')[1] for line in toml.splitlines() if line.startswith("submission"))
-        shutil.copy(REPO / "reference" / submission, root / "reference" / submission)
-        return root / "katas" / slug
+def course_copy(tmp_path: Path):
+    """make_course in a fresh folder: make(slugs...) -> the course root."""
+    def make(*slugs: str) -> Path:
+        return make_course(tmp_path / "course", slugs or ("stable-softmax",))
     return make

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from grader import batch, engine
-from grader.catalogue import KataError, load_kata
+from torchkata import batch, engine
+from torchkata.catalogue import KataError, load_kata
 from tests.conftest import CHEATS, REPO
 
 KATA = Path(sys.executable).parent / "kata"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
-from grader.batch import LearnerResult
-from grader.exporters import export
-from grader.exporters import leaderboard
-from grader.results import KataResult, TestResult
+from torchkata.batch import LearnerResult
+from torchkata.exporters import export
+from torchkata.exporters import leaderboard
+from torchkata.results import KataResult, TestResult
 from tests.conftest import REPO
 
 GOLDEN = Path(__file__).parent / "golden"
@@ -181,7 +181,7 @@ def test_cli_refuses_single_learner_formats_for_a_class(tmp_path):
         path.parent.mkdir(exist_ok=True)
         path.write_text(json.dumps(learner.to_dict()))
     from click.testing import CliRunner
-    from grader.cli import main
+    from torchkata.cli import main
     result = CliRunner().invoke(main, ["export", str(tmp_path), "--format", "gradescope"])
     assert result.exit_code == 2 and "describes one learner, but 3" in result.output
     ok = CliRunner().invoke(main, ["export", str(tmp_path), "--format", "csv", "-o", str(tmp_path / "g.csv")])

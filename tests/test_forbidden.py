@@ -1,6 +1,6 @@
 import pytest
 
-from grader.forbidden import find_forbidden
+from torchkata.forbidden import find_forbidden
 
 SOFTMAX = ("torch.softmax", "torch.nn.functional.softmax", "torch.Tensor.softmax", "torch.nn.Softmax",
            "torch.log_softmax")

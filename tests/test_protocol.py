@@ -4,7 +4,7 @@ import socket
 import pytest
 import torch
 
-from grader import protocol
+from torchkata import protocol
 
 
 def roundtrip(value):

@@ -1,2 +1,0 @@
-"""torchkata: PyTorch katas with a trusted grader."""
-__version__ = "0.1.0"

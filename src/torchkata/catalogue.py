@@ -1,0 +1,347 @@
+"""Courses and their katas: ``course.toml``, ``katas/<slug>/kata.toml`` and ``reference/``.
+
+A course is a folder, anywhere on disk (the built-in one ships inside this package)::
+
+    course.toml             name, languages, the order of the katas, whether solutions may be shown
+    katas/<slug>/           one folder per kata: kata.toml, stub.py, specs/, harness.py, mutants/
+    reference/<file>.py     the instructor's solutions (absent from a released course)
+
+Every error names the file, the field and what was expected. A broken kata does not
+break the course: it is kept aside in ``Course.broken`` and the other katas keep working.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+KATA_FORMAT = 2
+COURSE_FORMAT = 1
+LANGUAGES = ("en", "ko")
+DEVICES = ("cpu", "cuda")
+COURSE_FILE = "course.toml"
+BUILTIN = "builtin"
+_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_MODULE_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
+_DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.\*)?$")
+
+KATA_KEYS = ("format_version", "slug", "points", "timeout", "memory_mb", "submission", "devices", "forbidden",
+             "preload", "fresh_process_per_test", "title", "prompt", "hints", "mutants")
+COURSE_KEYS = ("format_version", "name", "languages", "order", "show_solutions", "released", "release")
+RELEASE_KEYS = ("requirement",)
+MUTANT_KEYS = ("file", "diagnosis")
+
+
+class KataError(Exception):
+    """A kata, a course or an input file is malformed. Exit code 2."""
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text in every language of the course (English is always there)."""
+    en: str
+    ko: str = ""
+
+    def get(self, lang: str) -> str:
+        return self.ko if lang == "ko" and self.ko else self.en
+
+
+@dataclass(frozen=True)
+class Mutant:
+    file: Path
+    diagnosis: Text
+
+    @property
+    def name(self) -> str:
+        return self.file.stem
+
+
+@dataclass(frozen=True)
+class Kata:
+    slug: str
+    title: Text
+    order: int
+    points: int
+    timeout: float
+    memory_mb: int
+    submission_file: str
+    devices: tuple[str, ...]
+    forbidden: tuple[str, ...]
+    preload: tuple[str, ...]
+    fresh_process_per_test: bool
+    prompt: Text
+    hints: tuple[Text, ...]
+    mutants: tuple[Mutant, ...]
+    folder: Path
+    reference: Path | None          # None in a released course: the answers stay with the instructor
+
+    @property
+    def stub(self) -> Path:
+        return self.folder / "stub.py"
+
+    @property
+    def specs(self) -> Path:
+        return self.folder / "specs"
+
+    @property
+    def harness(self) -> Path | None:
+        path = self.folder / "harness.py"
+        return path if path.exists() else None
+
+    @property
+    def recordings(self) -> Path:
+        """Reference values recorded by `kata release` (only in a released course)."""
+        return self.folder / "recorded" / "reference.pt"
+
+    @property
+    def module_name(self) -> str:
+        return self.submission_file[:-3]
+
+
+@dataclass
+class Course:
+    root: Path
+    name: str
+    languages: tuple[str, ...]
+    order: tuple[str, ...]
+    show_solutions: bool
+    released: bool
+    requirement: str                  # what a released repository's workflow installs, e.g. torchkata==0.2.0
+    katas: list[Kata] = field(default_factory=list)
+    broken: dict[str, KataError] = field(default_factory=dict)
+
+    @property
+    def is_builtin(self) -> bool:
+        return self.root == builtin_course_root()
+
+    def get(self, slug: str) -> Kata:
+        for kata in self.katas:
+            if kata.slug == slug:
+                return kata
+        if slug in self.broken:
+            raise self.broken[slug]
+        known = [k.slug for k in self.katas]
+        close = difflib.get_close_matches(slug, known, n=1)
+        suggestion = f"; did you mean {close[0]!r}?" if close else f" (known: {', '.join(known) or 'none'})"
+        raise KataError(f"no kata named {slug!r} in {self.root}{suggestion}")
+
+
+def builtin_course_root() -> Path:
+    return Path(__file__).resolve().parent / "course"
+
+
+def find_course(explicit: Path | None = None, workspace_course: Path | None = None,
+                start: Path | None = None) -> Path:
+    """Which course a command works on, first match wins:
+
+    ``--course PATH`` (or $TORCHKATA_COURSE), the course recorded in the learner's workspace,
+    the nearest folder at or above the current one holding course.toml, the built-in course.
+    """
+    if explicit is None and os.environ.get("TORCHKATA_COURSE"):
+        explicit = Path(os.environ["TORCHKATA_COURSE"])
+    for chosen, origin in ((explicit, "--course"), (workspace_course, "the workspace's torchkata.toml")):
+        if chosen is not None:
+            root = chosen.expanduser().resolve()
+            if not (root / COURSE_FILE).is_file():
+                raise KataError(f"{root}: not a course (no {COURSE_FILE}), given by {origin}")
+            return root
+    here = (start or Path.cwd()).resolve()
+    for candidate in (here, *here.parents):
+        if (candidate / COURSE_FILE).is_file():
+            return candidate
+    return builtin_course_root()
+
+
+def load_course(root: Path) -> Course:
+    """Read course.toml and every kata. Raises KataError only for a broken course.toml."""
+    root = root.resolve()
+    path = root / COURSE_FILE
+    reader = _Reader(path, _read_toml(path))
+    reader.check_keys(COURSE_KEYS)
+    version = reader.field("format_version", int, "an integer")
+    if version != COURSE_FORMAT:
+        raise reader.fail("format_version", f"{COURSE_FORMAT} (the format this torchkata reads)", version)
+    languages = tuple(reader.field("languages", list, "a list such as [\"en\", \"ko\"]", default=list(LANGUAGES)))
+    if "en" not in languages or any(lang not in LANGUAGES for lang in languages):
+        raise reader.fail("languages", f"a list drawn from {list(LANGUAGES)} that includes 'en'", list(languages))
+    order = reader.field("order", list, "the list of kata slugs, in the order learners meet them")
+    for position, slug in enumerate(order):
+        if not isinstance(slug, str) or not _SLUG.match(slug):
+            raise reader.fail(f"order[{position}]", "a kata slug such as 'stable-softmax'", slug)
+        if slug in order[:position]:
+            raise reader.fail(f"order[{position}]", "each kata once", slug)
+    release = reader.field("release", dict, "a [release] table", default={})
+    _Reader(path, release, prefix="release.").check_keys(RELEASE_KEYS)
+    course = Course(
+        root=root, name=reader.field("name", str, "the course's name"), languages=languages, order=tuple(order),
+        show_solutions=reader.field("show_solutions", bool, "true or false", default=True),
+        released=reader.field("released", bool, "true or false", default=False),
+        requirement=_Reader(path, release, prefix="release.").field(
+            "requirement", str, "a pip requirement such as 'torchkata==0.2.0'", default=""))
+    _load_katas(course)
+    return course
+
+
+def _load_katas(course: Course) -> None:
+    folders = {p.parent.name: p for p in sorted((course.root / "katas").glob("*/kata.toml"))}
+    for slug in course.order:
+        if slug not in folders:
+            course.broken[slug] = KataError(f"{course.root / COURSE_FILE}: field 'order' lists {slug!r}, "
+                                            f"but there is no {course.root / 'katas' / slug / 'kata.toml'}")
+    for slug, toml in folders.items():
+        if slug not in course.order:
+            course.broken[slug] = KataError(f"{toml}: the kata is not listed in {course.root / COURSE_FILE} "
+                                            f"field 'order' (add {slug!r} where learners should meet it)")
+            continue
+        try:
+            course.katas.append(load_kata(toml, order=course.order.index(slug), languages=course.languages,
+                                          released=course.released))
+        except KataError as exc:
+            course.broken[slug] = exc
+    owners: dict[str, Kata] = {}
+    for kata in sorted(course.katas, key=lambda k: k.order):
+        if kata.submission_file in owners:
+            course.broken[kata.slug] = KataError(
+                f"{kata.folder / 'kata.toml'}: field 'submission': {kata.submission_file!r} is also the file of "
+                f"kata {owners[kata.submission_file].slug!r}")
+        else:
+            owners[kata.submission_file] = kata
+    course.katas = sorted((k for k in course.katas if k.slug not in course.broken), key=lambda k: k.order)
+
+
+def _read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise KataError(f"{path}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise KataError(f"{path}: not UTF-8 text") from None
+    except OSError as exc:
+        raise KataError(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def load_kata(toml_path: Path, order: int = 0, languages: tuple[str, ...] = LANGUAGES,
+              released: bool = False) -> Kata:
+    return _Reader(toml_path, _read_toml(toml_path)).kata(order, languages, released)
+
+
+class _Reader:
+    """Reads one TOML table, naming the file and field in every error."""
+
+    def __init__(self, path: Path, data: dict, prefix: str = ""):
+        self.path, self.data, self.prefix = path, data, prefix
+
+    def fail(self, name: str, expected: str, value: Any = None) -> KataError:
+        got = "" if value is None else f", got {value!r}"
+        return KataError(f"{self.path}: field '{self.prefix}{name}': expected {expected}{got}")
+
+    def check_keys(self, known: tuple[str, ...]) -> None:
+        for key in self.data:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1)
+                hint = f"; did you mean '{self.prefix}{close[0]}'?" if close else \
+                    f" (known fields: {', '.join(known)})"
+                raise KataError(f"{self.path}: unknown field '{self.prefix}{key}'{hint}")
+
+    def field(self, name: str, kind: type | tuple, expected: str, default: Any = ...) -> Any:
+        if name not in self.data:
+            if default is ...:
+                raise KataError(f"{self.path}: missing field '{self.prefix}{name}' ({expected})")
+            return default
+        value = self.data[name]
+        if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
+            raise self.fail(name, expected, value)
+        return value
+
+    def text(self, value: Any, name: str, languages: tuple[str, ...]) -> Text:
+        if not isinstance(value, dict):
+            raise self.fail(name, f"a table with {' and '.join(repr(lang) for lang in languages)} texts", value)
+        _Reader(self.path, value, prefix=f"{self.prefix}{name}.").check_keys(LANGUAGES)
+        texts = {}
+        for lang in languages:
+            text = value.get(lang)
+            if not isinstance(text, str) or not text.strip():
+                raise KataError(f"{self.path}: field '{self.prefix}{name}.{lang}': expected a non-empty text")
+            texts[lang] = text.strip()
+        return Text(**texts)
+
+    def names(self, name: str, expected: str, pattern: re.Pattern, modules_only: bool = False) -> tuple[str, ...]:
+        values = self.field(name, list, expected, default=[])
+        for value in values:
+            if not isinstance(value, str) or not pattern.match(value) or (modules_only and value.endswith(".*")):
+                raise self.fail(name, expected, value)
+        return tuple(values)
+
+    def kata(self, order: int, languages: tuple[str, ...], released: bool) -> Kata:
+        version = self.field("format_version", int, "an integer")
+        if version != KATA_FORMAT:
+            extra = " (format 1 kept 'order' in kata.toml: move it to course.toml's 'order' list)" \
+                if version == 1 else ""
+            raise self.fail("format_version", f"{KATA_FORMAT} (the format this torchkata reads){extra}", version)
+        self.check_keys(KATA_KEYS)
+        slug = self.field("slug", str, "a lower-case slug such as 'stable-softmax'")
+        if not _SLUG.match(slug):
+            raise self.fail("slug", "lower-case letters, digits and single dashes", slug)
+        folder = self.path.parent
+        if folder.name != slug:
+            raise self.fail("slug", f"the folder name {folder.name!r}", slug)
+        submission = self.field("submission", str, "the learner's file name, such as 'stable_softmax.py'")
+        if not _MODULE_FILE.match(submission):
+            raise self.fail("submission", "a Python module file name such as 'stable_softmax.py'", submission)
+        devices = tuple(self.field("devices", list, "a list drawn from 'cpu' and 'cuda'", default=["cpu"]))
+        if not devices or any(d not in DEVICES for d in devices) or "cpu" not in devices or \
+                len(set(devices)) != len(devices):
+            raise self.fail("devices", "a list drawn from 'cpu' and 'cuda' that includes 'cpu'", list(devices))
+        points = self.field("points", int, "a positive integer")
+        timeout = float(self.field("timeout", (int, float), "seconds per test, a positive number", default=10))
+        memory = self.field("memory_mb", int, "megabytes, a positive integer", default=2048)
+        for name, value, low, high in (("points", points, 1, 10_000), ("timeout", timeout, 0.1, 600),
+                                       ("memory_mb", memory, 64, 65_536)):
+            if not low <= value <= high:
+                raise self.fail(name, f"a number from {low:g} to {high:g}", value)
+        hints = self.field("hints", list, "a list of [[hints]] tables")
+        if not hints:
+            raise self.fail("hints", "at least one [[hints]] table")
+        mutants = self.field("mutants", list, "a list of [[mutants]] tables", default=[])
+        kata = Kata(
+            slug=slug, order=order,
+            title=self.text(self.field("title", dict, "a table of texts"), "title", languages),
+            points=points, timeout=timeout, memory_mb=memory, submission_file=submission, devices=devices,
+            forbidden=self.names("forbidden", "dotted names such as 'torch.softmax' or 'torch.autograd.*'", _DOTTED),
+            preload=self.names("preload", "module names such as 'torch._dynamo'", _DOTTED, modules_only=True),
+            fresh_process_per_test=self.field("fresh_process_per_test", bool, "true or false", default=False),
+            prompt=self.text(self.field("prompt", dict, "a table of texts"), "prompt", languages),
+            hints=tuple(self.text(h, f"hints[{i}]", languages) for i, h in enumerate(hints)),
+            mutants=tuple(self.mutant(m, i, languages, released) for i, m in enumerate(mutants)),
+            folder=folder,
+            reference=None if released else folder.parent.parent / "reference" / submission,
+        )
+        required = [(kata.stub, "the stub"), (kata.specs, "the specs folder")]
+        required.append((kata.recordings, "the recorded reference values") if released
+                        else (kata.reference, "the reference solution"))
+        for path, what in required:
+            if not path.exists():
+                raise KataError(f"{self.path}: {what} is missing: expected {path}")
+        return kata
+
+    def mutant(self, table: Any, index: int, languages: tuple[str, ...], released: bool) -> Mutant:
+        """A mutant's file and diagnosis. A released course keeps the diagnoses, not the files."""
+        name = f"mutants[{index}]"
+        if not isinstance(table, dict):
+            raise self.fail(name, "a table with 'file' and 'diagnosis'", table)
+        reader = _Reader(self.path, table, prefix=f"{name}.")
+        reader.check_keys(MUTANT_KEYS)
+        file = reader.field("file", str, "a path relative to the kata folder")
+        path = (self.path.parent / file).resolve()
+        if self.path.parent.resolve() not in path.parents or not (released or path.is_file()):
+            raise reader.fail("file", "an existing file inside the kata folder", file)
+        return Mutant(path, reader.text(reader.field("diagnosis", dict, "a table of texts"), "diagnosis", languages))

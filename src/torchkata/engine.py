@@ -1,0 +1,346 @@
+"""Grading submissions: the trusted orchestration.
+
+:func:`open_grader` starts one pytest session that collects the specs of some katas
+once, and hands a :class:`Grader` to a function of the caller's, which may grade as many
+submissions as it likes: one (`kata check`), one after every save (`kata watch`), or a
+whole class (`kata grade`). Learner code only ever runs in confined children of the
+worker; every result is a :class:`torchkata.results.KataResult`.
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, TypeVar
+
+import pytest
+
+from torchkata import __version__
+from torchkata.catalogue import Course, Kata, KataError
+from torchkata.diagnosis import diagnose
+from torchkata.forbidden import find_forbidden
+from torchkata.i18n import t
+from torchkata.implementations import Job, LearnerRunner, RecordedRunner, TrustedRunner, load_recordings
+from torchkata.launcher import Limits, Worker
+from torchkata.learner_files import Submission, SubmissionProblem, read_submission
+from torchkata.plugin import KataPlan, KataRun, SpecPlugin, devices_for
+from torchkata.results import KataResult, TestResult
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Options:
+    """How to grade. ``device``: "cpu", "cuda" or "all" (each kata's own devices)."""
+    device: str = "cpu"
+    lang: str = "en"
+    public_only: bool = False
+    diagnose: bool = True            # name mistakes by matching mutants
+    measure_coverage: bool = False   # for `kata validate`: which lines of the submission ran
+
+
+def isolation_level(mechanisms: set[str] | list[str]) -> dict:
+    """Name the confinement that was in force, from the mechanisms the worker reported."""
+    found = sorted(set(mechanisms))
+    fs = any(m.startswith("landlock-fs") for m in found)
+    net = "netns" in found or "landlock-net" in found
+    level = "strong" if fs and net else "partial" if fs or net else "basic"
+    return {"level": level, "mechanisms": found}
+
+
+def open_grader(course: Course, katas: list[Kata], worker: Worker, use: Callable[["Grader"], T],
+                device: str = "cpu") -> T:
+    """Collect the specs of ``katas`` once and call ``use(grader)`` inside that pytest session."""
+    def drive(plugin: SpecPlugin) -> T:
+        grader = Grader(course, plugin, worker)
+        try:
+            return use(grader)
+        finally:
+            grader.close()
+
+    plugin = SpecPlugin(katas, device, drive)
+    folders = [os.path.realpath(kata.folder) for kata in katas]
+    # Plugins the specs do not need cost time (unraisableexception alone runs gc.collect() per test);
+    # the terminal reporter is off: results reach the learner through torchkata's own views.
+    skipped = ["cacheprovider", "randomly", "unraisableexception", "threadexception", "logging", "doctest",
+               "junitxml", "pastebin", "stepwise", "faulthandler", "legacypath", "nose", "capture", "terminal"]
+    timeout = max((kata.timeout for kata in katas), default=10) * 3 + 30
+    args = [*(str(kata.specs) for kata in katas), "--disable-plugin-autoload", "-p", "pytest_timeout",
+            *(arg for name in skipped for arg in ("-p", f"no:{name}")), "--import-mode=importlib",
+            "--continue-on-collection-errors", "-c", os.devnull,
+            "--rootdir", os.path.dirname(os.path.commonpath(folders)) if len(folders) > 1 else folders[0],
+            "-o", f"timeout={timeout:g}", "-o", "timeout_method=signal",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    import sys
+    before = set(sys.modules)
+    try:
+        code = pytest.main(args, plugins=[plugin])
+    finally:
+        _forget_spec_modules(folders, set(sys.modules) - before)
+    if plugin.error is not None:
+        raise plugin.error
+    if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
+        raise KataError(f"pytest could not run the specs of {', '.join(k.slug for k in katas)} (exit code {int(code)})")
+    return plugin.value
+
+
+def check(course: Course, kata: Kata, submission: Path, worker: Worker, options: Options = Options()) -> KataResult:
+    """Grade one file once (a whole pytest session for it). Raises KataError for a broken kata."""
+    outcome = open_grader(course, [kata], worker, lambda grader: grader.grade([(kata, submission)], options)[0],
+                          device=options.device)
+    if isinstance(outcome, KataError):
+        raise outcome
+    return outcome
+
+
+class Grader:
+    """Grades submissions against specs collected once (see :func:`open_grader`)."""
+
+    def __init__(self, course: Course, plugin: SpecPlugin, worker: Worker):
+        self.course, self.plugin, self.worker = course, plugin, worker
+        self._references: dict[str, TrustedRunner | RecordedRunner] = {}
+        self._mutants: dict[str, list] = {}
+        self._hidden_recorded: dict[str, dict] = {}
+
+    def grade(self, work: list[tuple[Kata, Path | Submission]], options: Options,
+              base: Path | None = None) -> list[KataResult | KataError]:
+        """Grade each (kata, file) pair; a kata that cannot be graded gives its KataError.
+
+        ``base``: the learner's folder; the files inside it are read as hostile input
+        (no symbolic links on the way, regular files only, size limit)."""
+        started = time.monotonic()
+        started_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
+        cuda = _cuda_available(options.device)
+        prepared: list[KataRun | KataResult | KataError] = []
+        for kata, given in work:
+            prepared.append(self._prepare(kata, given, options, base, cuda, started_at))
+        runs = [p for p in prepared if isinstance(p, KataRun)]
+        try:
+            self.plugin.run(runs)
+            for run in runs:
+                run.learner.stop()
+            if options.diagnose:
+                for run in runs:
+                    diagnose(run)
+            coverage = {id(run): _line_coverage(run) for run in runs} if options.measure_coverage else {}
+        finally:
+            for run in runs:
+                run.learner.close()
+        duration = round(time.monotonic() - started, 3) if len(work) == 1 else None
+        return [self._result(p, options, started_at, duration, coverage.get(id(p))) if isinstance(p, KataRun)
+                else p for p in prepared]
+
+    # --- before the run -----------------------------------------------------------------
+
+    def _prepare(self, kata: Kata, given: Path | Submission, options: Options, base: Path | None, cuda: bool,
+                 started_at: str) -> KataRun | KataResult | KataError:
+        plan = self.plugin.plans.get(kata.slug)
+        if plan is None:
+            return KataError(f"kata {kata.slug!r} was not collected in this session")
+        problem = self._plan_problem(plan)
+        if problem:
+            return KataError(problem)
+        try:
+            submission = given if isinstance(given, Submission) else read_submission(given, base=base)
+        except SubmissionProblem as exc:
+            return unreadable_result(kata, given if isinstance(given, Path) else given.path, str(exc), options,
+                                     started_at)
+        syntax = syntax_problem(submission, options.lang)
+        if syntax is not None:
+            return self._not_run(kata, plan, submission, syntax, options, started_at)
+        learner = LearnerRunner(self.worker, submission.data, self._job(kata, options.measure_coverage),
+                                kata.fresh_process_per_test, len(plan.tests), mechanisms=set(self.worker.mechanisms))
+        return KataRun(plan, learner, self._reference(kata), self._mutant_runners(kata) if options.diagnose else [],
+                       lang=options.lang, public_only=options.public_only, cuda_available=cuda,
+                       submission=submission)
+
+    def _plan_problem(self, plan: KataPlan) -> str:
+        kata = plan.kata
+        if plan.problems:
+            return f"{kata.specs}: {'; '.join(plan.problems)}"
+        if not plan.tests:
+            return f"{kata.specs}: no spec tests were collected"
+        first = devices_for(kata, self.plugin.requested_device)[0]
+        points = sum(p.points for p in plan.tests if p.device in (None, first))
+        if self.course.released:
+            points += self._hidden(kata)["points"]
+        if abs(points - kata.points) > 1e-9:
+            return (f"{kata.folder / 'kata.toml'}: field 'points' is {kata.points}, but the spec tests carry "
+                    f"{points:g} points")
+        return ""
+
+    def _job(self, kata: Kata, coverage: bool = False) -> Job:
+        return Job(module=kata.module_name, file_name=kata.submission_file, timeout=kata.timeout,
+                   limits=Limits(timeout=kata.timeout, memory_mb=kata.memory_mb),
+                   harness=str(kata.harness) if kata.harness else None, preload=kata.preload,
+                   forbidden=kata.forbidden, hide=(str(self.course.root),), coverage=coverage)
+
+    def _reference(self, kata: Kata):
+        if kata.slug not in self._references:
+            if self.course.released:
+                reference, mutants, hidden = self._recordings(kata)
+                self._references[kata.slug] = RecordedRunner(reference)
+            else:
+                data = read_submission(kata.reference, display=str(kata.reference)).data
+                self._references[kata.slug] = TrustedRunner(self.worker, data, self._job(kata),
+                                                            kata.fresh_process_per_test, set())
+        return self._references[kata.slug]
+
+    def _mutant_runners(self, kata: Kata) -> list:
+        if kata.slug not in self._mutants:
+            if self.course.released:
+                _, recorded, _ = self._recordings(kata)
+                self._mutants[kata.slug] = [(mutant, RecordedRunner(recorded[mutant.name]))
+                                            for mutant in kata.mutants if mutant.name in recorded]
+            else:
+                self._mutants[kata.slug] = [
+                    (mutant, TrustedRunner(self.worker, mutant.file.read_bytes(), self._job(kata),
+                                           kata.fresh_process_per_test, set()))
+                    for mutant in kata.mutants]
+        return self._mutants[kata.slug]
+
+    def _recordings(self, kata: Kata):
+        try:
+            return load_recordings(kata.recordings)
+        except ValueError as exc:
+            raise KataError(str(exc)) from None
+
+    def _hidden(self, kata: Kata) -> dict:
+        if kata.slug not in self._hidden_recorded:
+            self._hidden_recorded[kata.slug] = self._recordings(kata)[2]
+        return self._hidden_recorded[kata.slug]
+
+    # --- after the run ------------------------------------------------------------------
+
+    def _result(self, run: KataRun, options: Options, started_at: str, duration: float | None,
+                coverage: dict | None) -> KataResult:
+        kata = run.kata
+        tests = run.collected_results()
+        if kata.forbidden:
+            tests.append(forbidden_rule(kata, run.submission.text, options.lang))
+        return KataResult(
+            kata=kata.slug, title=kata.title.get(options.lang),
+            submission={"path": run.display, "sha256": run.submission.sha256},
+            devices=list(devices_for(kata, self.plugin.requested_device)),
+            isolation=isolation_level(run.learner.mechanisms), lang=options.lang, tests=tests,
+            hidden_run=not (options.public_only or self.course.released),
+            hidden_skipped=self._hidden_not_run(run.plan, options), started_at=started_at, duration=duration if duration is not None else round(sum(t.duration for t in tests), 3),
+            grader_version=__version__, coverage=coverage,
+            devices_not_run=_devices_not_run(kata, self.plugin.requested_device, run.cuda_available))
+
+    def _hidden_not_run(self, plan: KataPlan, options: Options) -> dict:
+        """Hidden tests (one device variant each) and points that were not run: left out by
+        --public-only, or absent from a released course (their count was recorded at release)."""
+        first = devices_for(plan.kata, self.plugin.requested_device)[0]
+        hidden = [p for p in plan.tests if p.visibility == "hidden" and p.device in (None, first)]
+        tests, points = (len(hidden), sum(p.points for p in hidden)) if options.public_only else (0, 0.0)
+        if self.course.released:
+            recorded = self._hidden(plan.kata)
+            tests, points = tests + recorded["tests"], points + recorded["points"]
+        return {"tests": tests, "points": float(points), "by_instructor": self.course.released}
+
+    def _not_run(self, kata: Kata, plan: KataPlan, submission: Submission, message: str, options: Options,
+                 started_at: str) -> KataResult:
+        """A file that does not parse: every test fails with the syntax error; nothing is run."""
+        tests = [TestResult(name=p.name, visibility=p.visibility, status="error", points=0.0, max_points=p.points,
+                            message=message, device=p.device, kind=p.kind, file=p.file, line=p.line)
+                 for p in plan.tests if not (options.public_only and p.visibility == "hidden")]
+        if kata.forbidden:
+            tests.append(TestResult(name=t("forbidden_rule", options.lang), visibility="public", status="skipped",
+                                    points=0.0, max_points=0.0, message=t("rule_not_checked", options.lang),
+                                    kind="rule"))
+        return KataResult(kata=kata.slug, title=kata.title.get(options.lang),
+                          submission={"path": submission.display, "sha256": submission.sha256},
+                          devices=list(devices_for(kata, self.plugin.requested_device)),
+                          isolation=isolation_level([]), lang=options.lang, tests=tests,
+                          hidden_run=not (options.public_only or self.course.released),
+                          hidden_skipped=self._hidden_not_run(plan, options), started_at=started_at,
+                          grader_version=__version__)
+
+    def close(self) -> None:
+        for runner in [*self._references.values(), *(r for pairs in self._mutants.values() for _, r in pairs)]:
+            runner.close()
+
+
+def syntax_problem(submission: Submission, lang: str) -> str | None:
+    """The learner's syntax error with their line and a caret, or None (compiled here, never run)."""
+    try:
+        compile(submission.text, submission.display, "exec", dont_inherit=True)
+    except SyntaxError as exc:
+        line = (exc.text or "").rstrip("\n")
+        caret = " " * max((exc.offset or 1) - 1 - (len(line) - len(line.lstrip())), 0) + "^"
+        lines = [t("syntax_error", lang, file=submission.display, line=exc.lineno or 0, message=exc.msg)]
+        if line.strip():
+            lines += ["    " + line.strip(), "    " + caret]
+        return "\n".join(lines)
+    except (ValueError, MemoryError, RecursionError) as exc:
+        return t("syntax_error", lang, file=submission.display, line=0, message=str(exc) or type(exc).__name__)
+    return None
+
+
+def unreadable_result(kata: Kata, path: Path, why: str, options: Options, started_at: str = "") -> KataResult:
+    """A kata whose file could not be graded (missing, a symlink, too large...): 0 points, saying why."""
+    test = TestResult(name="submission", visibility="public", status="error", points=0.0,
+                      max_points=float(kata.points), message=why, kind="missing",
+                      file=f"submissions/{kata.submission_file}", line=1)
+    return KataResult(kata=kata.slug, title=kata.title.get(options.lang), submission={"path": str(path), "sha256": ""},
+                      devices=[], isolation={"level": "none", "mechanisms": []}, lang=options.lang, tests=[test],
+                      hidden_run=not options.public_only, errors=[why], started_at=started_at,
+                      grader_version=__version__)
+
+
+def forbidden_rule(kata: Kata, source: str, lang: str) -> TestResult:
+    uses = find_forbidden(source, kata.forbidden)
+    message = "\n".join(t("forbidden_found", lang, name=name, line=line) for name, line in uses)
+    return TestResult(name=t("forbidden_rule", lang), visibility="public", status="failed" if uses else "passed",
+                      points=0.0, max_points=0.0, message=message, kind="rule")
+
+
+def _devices_not_run(kata: Kata, requested: str, cuda_available: bool) -> list[str]:
+    wanted = devices_for(kata, requested)
+    return ["cuda"] if "cuda" in wanted and (not cuda_available or "cuda" not in kata.devices) else []
+
+
+def _cuda_available(device: str) -> bool:
+    if device == "cpu":
+        return False
+    import torch
+    return torch.cuda.is_available()
+
+
+def _line_coverage(run: KataRun) -> dict:
+    """Combine the per-process coverage files the test processes left in the sandbox."""
+    import coverage
+
+    sandbox = run.learner.sandbox
+    cov = coverage.Coverage(data_file=os.path.join(sandbox.path, ".coverage"), config_file=False)
+    try:
+        cov.combine([sandbox.path], keep=False)
+        _, statements, _, missing, _ = cov.analysis2(sandbox.file)
+    except coverage.CoverageException:
+        return {"percent": 0.0, "missing_lines": []}
+    percent = 100.0 * (len(statements) - len(missing)) / len(statements) if statements else 100.0
+    return {"percent": round(percent, 2), "missing_lines": list(missing)}
+
+
+def _forget_spec_modules(folders: list[str], names: set[str]) -> None:
+    """Drop the spec modules a session imported: every kata has a specs/test_public.py, and pytest's
+    importlib mode would otherwise hand one kata's module to the next (or an edited file's old copy).
+    ``folders`` are real paths: katas/ may be reached through a symlink."""
+    import sys
+    prefixes = tuple(folder + os.sep for folder in folders)
+    for name in names:
+        module = sys.modules.get(name)
+        if module is not None and any(os.path.realpath(place).startswith(prefixes) for place in _module_places(module)):
+            del sys.modules[name]
+
+
+def _module_places(module) -> list[str]:
+    """Where a module lives: its file, or for a namespace package such as "specs" its __path__."""
+    places = [getattr(module, "__file__", None)]
+    path = getattr(module, "__path__", None)
+    if isinstance(path, (list, tuple)) or type(path).__name__ == "_NamespacePath":
+        places += list(path)
+    return [place for place in places if isinstance(place, str)]

@@ -1,0 +1,408 @@
+"""The pytest plugin that runs a kata's specs on the trusted side.
+
+Spec tests are ordinary pytest functions. This plugin
+
+- requires every test to carry exactly one of ``@pytest.mark.public(points=N)``,
+  ``@pytest.mark.hidden(points=N)`` or ``@pytest.mark.rule(points=N)`` (a measured rule,
+  such as "no Python loop over the batch", shown with the kata's rules);
+- collects the specs of some katas *once* and then runs them for many submissions
+  (:meth:`SpecPlugin.run` is called by the engine from inside the session), so neither
+  `kata watch` nor `kata grade` pays pytest's set-up per submission;
+- provides the fixtures ``sub`` (the learner's module, running in a confined child),
+  ``ref`` (the reference, also confined, its results cached; or replayed from a
+  release's recordings) and ``device`` (parametrised over the devices asked for;
+  CUDA tests say "not run: no CUDA" where there is none);
+- turns every outcome into a :class:`torchkata.results.TestResult`.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pytest
+
+from torchkata.catalogue import Kata
+from torchkata.i18n import t
+from torchkata.implementations import LearnerRunner, TestSequence, copied
+from torchkata.learner_files import Submission
+from torchkata.launcher import (Call, LearnerCrashed, LearnerError, LearnerTimeout, Outcome, ReferenceFailed,
+                                unwrap)
+from torchkata.results import TestResult
+from torchkata.spec import SpecFailure
+
+MAX_TIMEOUTS = 2        # after this many, the remaining tests are not run: the command returns promptly
+MARKS = ("public", "hidden", "rule")
+
+
+def devices_for(kata: Kata, requested: str) -> tuple[str, ...]:
+    """The device variants of a kata's device-parametrised specs: 'all' means the kata's own."""
+    return tuple(kata.devices) if requested == "all" else (requested,)
+
+
+@dataclass
+class Planned:
+    """One collected spec test: fixed at collection, before any learner code runs."""
+    item: pytest.Item
+    visibility: str          # "public" | "hidden" (rules are public)
+    kind: str                # "spec" | "rule"
+    points: float
+    device: str | None
+    name: str
+    file: str
+    line: int
+
+
+@dataclass
+class KataPlan:
+    kata: Kata
+    tests: list[Planned] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class TestState:
+    """What one spec test asked of each implementation during one grading."""
+    learner: TestSequence = field(default_factory=TestSequence)
+    outcomes: list[Outcome] = field(default_factory=list)
+    reference: TestSequence = field(default_factory=TestSequence)
+    output: str = ""
+
+
+class NotRunAfterTimeouts(LearnerTimeout):
+    """Raised instead of running a test once the submission has timed out too often."""
+
+
+class KataRun:
+    """One kata's share of one grading: the implementations, and each test's state and result."""
+
+    def __init__(self, plan: KataPlan, learner: LearnerRunner, reference, mutants: list, *, lang: str,
+                 public_only: bool, cuda_available: bool, submission: Submission):
+        self.plan, self.kata = plan, plan.kata
+        self.learner, self.reference, self.mutants = learner, reference, mutants
+        self.lang, self.public_only, self.cuda_available = lang, public_only, cuda_available
+        self.submission = submission
+        self.display = submission.display
+        self.results: dict[str, TestResult] = {}
+        self.states: dict[str, TestState] = {}
+        self.timeouts = 0
+
+    def to_run(self) -> list[Planned]:
+        return [p for p in self.plan.tests if not (self.public_only and p.visibility == "hidden")]
+
+    def learner_outcome(self, state: TestState, call: Call) -> Outcome:
+        if self.timeouts >= MAX_TIMEOUTS:
+            raise NotRunAfterTimeouts(t("not_run_after_timeouts", self.lang, count=self.timeouts))
+        outcome = self.learner.call(call)
+        state.learner.add(call)
+        state.outcomes.append(Outcome(outcome.status, copied(outcome.value), outcome.info, outcome.ops))
+        return outcome
+
+    def record(self, planned: Planned, status: str, message: str, duration: float, timed_out: bool) -> None:
+        self.timeouts += timed_out
+        self.results[planned.item.nodeid] = TestResult(
+            name=planned.name, visibility=planned.visibility, status=status,
+            points=planned.points if status == "passed" else 0.0, max_points=planned.points, message=message,
+            duration=round(duration, 4), device=planned.device, kind=planned.kind, file=planned.file,
+            line=planned.line)
+
+    def attach_output(self, planned: Planned, output: str) -> None:
+        result = self.results.get(planned.item.nodeid)
+        if result is None or not output:
+            return
+        if planned.visibility == "hidden":
+            result.output_withheld = True     # it may print the hidden inputs
+        else:
+            result.output = output.replace(self.learner.sandbox.file, self.display)
+
+    def collected_results(self) -> list[TestResult]:
+        """One result per test that was to run, public first; a missing one is an error, never a pass."""
+        out = []
+        for planned in sorted(self.to_run(), key=lambda p: p.visibility != "public"):
+            result = self.results.get(planned.item.nodeid)
+            if result is None:
+                result = TestResult(name=planned.name, visibility=planned.visibility, status="error", points=0.0,
+                                    max_points=planned.points, message=t("no_result", self.lang),
+                                    device=planned.device, kind=planned.kind, file=planned.file, line=planned.line)
+            out.append(result)
+        return out
+
+
+class SubmissionProxy:
+    """``sub.fn(*args)`` runs ``fn`` from the learner's module in the confined child.
+
+    ``sub.harness.name(*args)`` runs the kata's harness function ``name`` there, with the
+    learner's module as its first argument.
+    """
+
+    def __init__(self, run: KataRun, state: TestState, harness: bool = False):
+        self._run, self._state, self._is_harness = run, state, harness
+
+    @property
+    def harness(self) -> "SubmissionProxy":
+        return SubmissionProxy(self._run, self._state, harness=True)
+
+    def __getattr__(self, name: str) -> Callable:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(*args, **kwargs):
+            return self._unwrap(self._outcome(Call.make(name, args, kwargs, harness=self._is_harness)))
+        call.torchkata_target = (self, name, self._is_harness)
+        return call
+
+    def _outcome(self, call: Call) -> Outcome:
+        return self._run.learner_outcome(self._state, call)
+
+    @staticmethod
+    def _unwrap(outcome: Outcome) -> Any:
+        return unwrap(outcome)
+
+
+class ReferenceProxy:
+    """``ref.fn(*args)``: the reference's answer, as plain data. It runs confined like the learner's
+    code, is cached by call sequence, and in a released course is replayed from recordings."""
+
+    def __init__(self, run: KataRun, state: TestState, harness: bool = False):
+        self._run, self._state, self._is_harness = run, state, harness
+
+    @property
+    def harness(self) -> "ReferenceProxy":
+        return ReferenceProxy(self._run, self._state, harness=True)
+
+    def __getattr__(self, name: str) -> Callable:
+        if name.startswith("_"):
+            raise AttributeError(name)
+
+        def call(*args, **kwargs):
+            self._state.reference.add(Call.make(name, args, kwargs, harness=self._is_harness))
+            outcome = self._run.reference.outcome(self._state.reference)
+            if outcome.status == "ok":
+                return copied(outcome.value)
+            raise ReferenceFailed(_reference_problem(name, outcome))
+        return call
+
+
+def _reference_problem(name: str, outcome: Outcome) -> str:
+    if outcome.status == "missing":
+        return (f"no recorded reference value for {name}() with these inputs (the spec's inputs differ from "
+                "those `kata release` recorded)")
+    if outcome.status == "raised":
+        return f"the reference's {name}() raised {outcome.info.get('type')}: {outcome.info.get('message', '')}"
+    return f"the reference's {name}() did not answer: {outcome.info.get('detail', outcome.status)}"
+
+
+def _marker(item: pytest.Item) -> tuple[str, float] | str:
+    """(mark name, points), or an error text naming the test."""
+    found = [m for m in item.iter_markers() if m.name in MARKS]
+    if len(found) != 1:
+        return (f"{item.nodeid}: mark it with exactly one of @pytest.mark.public(points=N), "
+                "@pytest.mark.hidden(points=N) or @pytest.mark.rule(points=N)")
+    mark = found[0]
+    points = mark.kwargs.get("points", mark.args[0] if mark.args else None)
+    if not isinstance(points, (int, float)) or isinstance(points, bool) or points < 0:
+        return f"{item.nodeid}: @pytest.mark.{mark.name} needs points=N (a number >= 0), got {points!r}"
+    return mark.name, float(points)
+
+
+class SpecPlugin:
+    """Collects the specs of some katas once; :meth:`run` then grades submissions against them."""
+
+    def __init__(self, katas: list[Kata], requested_device: str, driver: Callable[["SpecPlugin"], Any]):
+        self.katas = katas
+        self.requested_device = requested_device
+        self.driver = driver
+        self.plans = {kata.slug: KataPlan(kata) for kata in katas}
+        self._folders = [(os.path.realpath(kata.folder) + os.sep, kata) for kata in katas]
+        self._current: dict[str, tuple[KataRun, Planned]] = {}
+        self.value: Any = None
+        self.error: BaseException | None = None
+
+    def kata_of(self, path) -> Kata | None:
+        real = os.path.realpath(path)
+        return next((kata for folder, kata in self._folders if real.startswith(folder)), None)
+
+    # --- configuration and collection ---------------------------------------------
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self._rootpath = config.rootpath
+        config.addinivalue_line("markers", "public(points): a spec test the learner sees in full")
+        config.addinivalue_line("markers", "hidden(points): a spec test whose inputs the learner does not see")
+        config.addinivalue_line("markers", "rule(points): a measured rule, such as no Python loop over the batch")
+
+    def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
+        kata = self.kata_of(metafunc.definition.path)
+        if "device" in metafunc.fixturenames and kata is not None:
+            metafunc.parametrize("device", list(devices_for(kata, self.requested_device)))
+
+    def pytest_collectreport(self, report) -> None:
+        if report.failed:
+            kata = self.kata_of(os.path.join(self._rootpath, report.fspath)) if report.fspath else None
+            plans = [self.plans[kata.slug]] if kata is not None else list(self.plans.values())
+            for plan in plans:
+                plan.problems.append(f"{report.nodeid or report.fspath}: could not be collected: "
+                                     f"{_short(report.longrepr)}")
+
+    def pytest_collection_modifyitems(self, session, config, items: list[pytest.Item]) -> None:
+        for item in items:
+            kata = self.kata_of(item.path)
+            if kata is None:
+                continue
+            plan = self.plans[kata.slug]
+            marker = _marker(item)
+            if isinstance(marker, str):
+                plan.problems.append(marker)
+                continue
+            mark, points = marker
+            device = item.callspec.params.get("device") if hasattr(item, "callspec") else None
+            path, line, _ = item.location
+            plan.tests.append(Planned(item, "hidden" if mark == "hidden" else "public",
+                                      "rule" if mark == "rule" else "spec", points, device,
+                                      item.nodeid.split("::", 1)[-1], _course_relative(item.path, kata),
+                                      (line or 0) + 1))
+        for plan in self.plans.values():
+            # Public specs first, rules last: after repeated timeouts the learner still sees what to fix.
+            plan.tests.sort(key=lambda p: (p.kind == "rule", p.visibility != "public"))
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtestloop(self, session) -> bool:
+        """The engine's driver grades submissions from here, inside the one pytest session."""
+        try:
+            self.value = self.driver(self)
+        except BaseException as exc:  # re-raised by the engine once pytest has shut down cleanly
+            self.error = exc
+        return True
+
+    # --- running one grading --------------------------------------------------------
+
+    def run(self, runs: list[KataRun]) -> None:
+        """Run every planned test of every run, in order, tearing everything down at the end."""
+        sequence = [(planned, run) for run in runs for planned in run.to_run()]
+        self._current = {planned.item.nodeid: (run, planned) for planned, run in sequence}
+        try:
+            for index, (planned, _run) in enumerate(sequence):
+                following = sequence[index + 1][0].item if index + 1 < len(sequence) else None
+                planned.item.ihook.pytest_runtest_protocol(item=planned.item, nextitem=following)
+        finally:
+            self._current = {}
+
+    def _lookup(self, item: pytest.Item) -> tuple[KataRun, Planned] | None:
+        return self._current.get(item.nodeid)
+
+    def pytest_runtest_setup(self, item: pytest.Item) -> None:
+        found = self._lookup(item)
+        if found is None:
+            return
+        run, planned = found
+        run.states[item.nodeid] = TestState()
+        run.reference.new_test()
+        if planned.device == "cuda":
+            if "cuda" not in run.kata.devices:
+                pytest.skip(t("not_run_no_cuda_kata", run.lang))
+            if not run.cuda_available:
+                pytest.skip(t("not_run_no_cuda", run.lang))
+        if run.timeouts >= MAX_TIMEOUTS and "sub" in getattr(item, "fixturenames", ()):
+            raise NotRunAfterTimeouts(t("not_run_after_timeouts", run.lang, count=run.timeouts))
+        run.learner.begin_test()
+
+    @pytest.fixture
+    def sub(self, request):
+        run, _ = self._lookup(request.node)
+        state = run.states[request.node.nodeid]
+        yield SubmissionProxy(run, state)
+        state.output = run.learner.end_test()
+
+    @pytest.fixture
+    def ref(self, request):
+        run, _ = self._lookup(request.node)
+        return ReferenceProxy(run, run.states[request.node.nodeid])
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_makereport(self, item: pytest.Item, call: pytest.CallInfo):
+        """Record the outcome and answer with a bare report.
+
+        pytest's own report would format a traceback with source for every failure (tens of
+        milliseconds each); nobody reads it here, and for hidden specs nobody may.
+        """
+        found = self._lookup(item)
+        if found is None:
+            return None
+        run, planned = found
+        excinfo = call.excinfo
+        skipped = excinfo is not None and excinfo.errisinstance(pytest.skip.Exception)
+        if call.when == "call" or (call.when == "setup" and excinfo is not None):
+            exc = excinfo.value if excinfo else None
+            status, message = classify(exc, skipped, planned, run)
+            timed_out = isinstance(exc, LearnerTimeout) and not isinstance(exc, NotRunAfterTimeouts)
+            run.record(planned, status, message, call.duration, timed_out)
+        elif call.when == "teardown":
+            state = run.states.get(item.nodeid)
+            if state is not None:
+                run.attach_output(planned, state.output)
+        outcome = "passed" if excinfo is None else "skipped" if skipped else "failed"
+        longrepr = None if excinfo is None else (str(item.path), 0, str(excinfo.value)) if skipped \
+            else f"{excinfo.typename}: {str(excinfo.value)[:200]}"
+        return pytest.TestReport(item.nodeid, item.location, {}, outcome, longrepr, call.when,
+                                 duration=call.duration, start=call.start, stop=call.stop)
+
+
+def classify(exc: BaseException | None, skipped: bool, planned: Planned, run: KataRun) -> tuple[str, str]:
+    """A test's status and message, from what ended it."""
+    lang = run.lang
+    if exc is None:
+        return "passed", ""
+    if skipped:
+        return "skipped", str(getattr(exc, "msg", exc))
+    if isinstance(exc, NotRunAfterTimeouts):
+        return "timeout", str(exc)
+    if isinstance(exc, LearnerTimeout):
+        return "timeout", t("timeout", lang, seconds=run.kata.timeout)
+    if isinstance(exc, LearnerError):
+        return "error", describe_raised(exc.info, lang, run.display, run.learner.sandbox.file,
+                                        hidden=planned.visibility == "hidden")
+    if isinstance(exc, LearnerCrashed):
+        return "error", t("crashed", lang, detail=str(exc))
+    if isinstance(exc, ReferenceFailed):
+        return "error", t("reference_failed", lang, detail=str(exc))
+    if isinstance(exc, SpecFailure):
+        return "failed", exc.render(lang, with_details=planned.visibility == "public")
+    if isinstance(exc, AssertionError):
+        text = str(exc).strip() or "assertion failed"
+        return "failed", text if planned.visibility == "public" else text.splitlines()[0]
+    if isinstance(exc, pytest.fail.Exception) and "Timeout" in str(exc):   # pytest-timeout's backstop
+        return "timeout", t("timeout", lang, seconds=run.kata.timeout)
+    return "error", t("spec_broken", lang, type=type(exc).__name__, message=str(exc)[:300])
+
+
+def describe_raised(info: dict, lang: str, display: str, sandbox_file: str, hidden: bool) -> str:
+    """The learner's exception in their own terms: their file's name, their own frames.
+    Under a hidden test the exception's message may hold the hidden inputs: it is left out."""
+    kind = str(info.get("type", "Exception"))
+    message = str(info.get("message", "")).replace(sandbox_file, display)
+    if kind == "MissingFunction":
+        return t("missing_function", lang, file=display, name=message)
+    if hidden:
+        lines = [t("raised_hidden", lang, type=kind)]
+    else:
+        lines = [t("raised", lang, type=kind, message=message) if message else t("raised_bare", lang, type=kind)]
+    frames = info.get("traceback") if isinstance(info.get("traceback"), list) else []
+    if frames:
+        lines.append(t("your_traceback", lang, file=display) + ":")
+        for frame in frames:
+            if isinstance(frame, dict):
+                lines.append("  " + t("frame", lang, line=frame.get("line"), function=frame.get("function"),
+                                      code=str(frame.get("code", "")).strip()))
+    return "\n".join(lines)
+
+
+def _course_relative(path, kata: Kata) -> str:
+    try:
+        return os.path.relpath(os.path.realpath(path), os.path.realpath(kata.folder.parent.parent))
+    except ValueError:
+        return str(path)
+
+
+def _short(longrepr) -> str:
+    lines = [line for line in str(longrepr).splitlines() if line.strip()]
+    errors = [line for line in lines if line.startswith("E ")]
+    return (errors[-1][1:].strip() if errors else lines[-1].strip() if lines else "")[:300]

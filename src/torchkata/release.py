@@ -1,0 +1,1 @@
+"""`kata release` (written in a later step)."""

@@ -1,0 +1,332 @@
+"""The worker: the only place where learner code runs (untrusted side).
+
+Started by :mod:`torchkata.launcher` as ``python -I -m torchkata.worker FD`` with an
+environment rebuilt from scratch and in its own session. It imports torch once
+(the slow part, about two seconds) and then acts as a *zygote*: for every
+implementation run the trusted side sends a ``fork`` request carrying a fresh socket,
+and the worker forks a child that
+
+1. moves into its own process group (so a timeout kills it and its children),
+2. applies rlimits and Landlock, confined to the sandbox directory (the course folder,
+   with its references and hidden specs, stays out of reach even where it lies inside
+   a readable folder such as site-packages),
+3. disables the kata's forbidden APIs,
+4. imports the module from the sandbox, and
+5. serves the spec tests one after another: ``begin`` (fresh output files), ``call``
+   (plain data in and out, see :mod:`torchkata.protocol`; optionally counting the torch
+   operations the call dispatches), ``end``.
+
+A ``connect`` request hands the zygote one more control connection, for another
+grading process forked from the trusted side.
+
+After a timeout or a crash the trusted side kills the child and forks a fresh one.
+The zygote itself never imports learner code, so every child starts from the same
+clean state in about the time of a ``fork()``.
+"""
+from __future__ import annotations
+
+import gc
+import importlib.util
+import os
+import select
+import signal
+import socket
+import sys
+import traceback
+
+from torchkata import confinement, protocol
+
+MAX_TEXT = 4000
+
+
+def main(argv: list[str]) -> int:
+    """argv: the control socket's fd, then options."""
+    controls = [socket.socket(fileno=int(argv[0]))]
+    mechanisms = ["process", "clean-env", "process-group"]
+    if "--netns" in argv and confinement.enter_network_namespace():
+        mechanisms.append("netns")
+    import torch  # after unshare: a user namespace must be entered while single-threaded
+
+    torch.set_num_threads(1)  # a multi-threaded pool can deadlock a forked child
+    _preload(argv[argv.index("--preload") + 1].split(",") if "--preload" in argv else [])
+    hello = {"hello": {"mechanisms": mechanisms, "landlock_abi": confinement.landlock_abi(),
+                       "torch": torch.__version__, "pid": os.getpid()}}
+    protocol.send_message(controls[0], hello)
+    gc.freeze()   # children then never write to the zygote's objects' GC headers: fewer copied pages
+    return _serve_forks(controls, hello)
+
+
+def _serve_forks(controls: list[socket.socket], hello: dict) -> int:
+    """Answer fork, reap and connect requests from every grading process until all have gone."""
+    while controls:
+        ready, _, _ = select.select(controls, [], [])
+        for control in ready:
+            try:
+                request, fds = protocol.recv_message(control, with_fds=True)
+            except (EOFError, OSError, protocol.ProtocolError):
+                controls.remove(control)
+                control.close()
+                continue
+            if "fork" in request and len(fds) == 1:
+                job = request["fork"]
+                _preload(job.get("preload", []))
+                job["readable"] = _readable_paths(tuple(job.get("hide", [])))
+                pid = os.fork()
+                if pid == 0:
+                    for other in controls:
+                        other.close()
+                    _child(socket.socket(fileno=fds[0]), job)  # never returns
+                os.close(fds[0])
+                protocol.send_message(control, {"forked": pid})
+            elif "connect" in request and len(fds) == 1:
+                client = socket.socket(fileno=fds[0])
+                controls.append(client)
+                protocol.send_message(control, {"connected": True})
+                protocol.send_message(client, hello)
+            elif "reap" in request:
+                protocol.send_message(control, {"reaped": _reap(int(request["reap"]))})
+            else:
+                for fd in fds:
+                    os.close(fd)
+                protocol.send_message(control, {"error": "unknown request"})
+    return 0
+
+
+_readable_cache: dict[tuple, list[str]] = {}
+
+
+def _readable_paths(hidden: tuple) -> list[str]:
+    """What a child may read, computed once per set of hidden folders (here, before forking)."""
+    if hidden not in _readable_cache:
+        _readable_cache[hidden] = confinement.readable_paths([str(h) for h in hidden])
+    return _readable_cache[hidden]
+
+
+def _preload(modules: list[str]) -> None:
+    """Import what a kata's code will import anyway (torch.optim's first step pulls in
+    torch._dynamo, about two seconds), once here instead of in every forked child."""
+    for name in modules:
+        if name and name not in sys.modules:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 — the child will report the import error itself
+                pass
+
+
+def _reap(pid: int) -> dict:
+    try:
+        _, status = os.waitpid(pid, 0)
+    except ChildProcessError:
+        return {"exit_code": None, "signal": None}
+    if os.WIFSIGNALED(status):
+        return {"exit_code": None, "signal": signal.Signals(os.WTERMSIG(status)).name}
+    return {"exit_code": os.WEXITSTATUS(status), "signal": None}
+
+
+# --- the forked child -------------------------------------------------------------
+
+def _child(channel: socket.socket, job: dict) -> None:
+    """The forked child: one per submission run (and again after a timeout or crash)."""
+    code = 70
+    try:
+        code = _run_child(channel, job)
+    except BaseException:  # the trusted side sees the closed socket and reports a crash
+        traceback.print_exc()
+    finally:
+        os._exit(code)
+
+
+def _run_child(channel: socket.socket, job: dict) -> int:
+    os.setpgid(0, 0)
+    sandbox = job["sandbox"]
+    os.chdir(sandbox)
+    harness = _load_module("kata_harness", job["harness"]) if job.get("harness") else None
+    cov = _start_coverage(job) if job.get("coverage") else None
+    limits = job["limits"]
+    mechanisms = confinement.apply_limits(limits["cpu_seconds"], limits["memory_mb"], limits["file_mb"],
+                                          limits["open_files"], limits["extra_processes"])
+    if job.get("landlock", True):
+        mechanisms += confinement.apply_landlock(sandbox, job["readable"])
+    _disable_forbidden(job.get("forbidden", []))
+    protocol.send_message(channel, {"confined": mechanisms})
+    # From here on, learner code runs: nothing this process says is trusted.
+    _serve(channel, job, harness)
+    if cov is not None:
+        cov.stop()
+        cov.save()
+    return 0
+
+
+def _serve(channel: socket.socket, job: dict, harness) -> None:
+    """Answer begin / call / end / close requests until the trusted side closes the channel."""
+    module, import_error = None, None
+    while True:
+        try:
+            request = protocol.recv_message(channel)
+        except EOFError:
+            return
+        if request.get("close"):
+            return
+        if "begin" in request:
+            _redirect_output(request["begin"]["stdout"], request["begin"]["stderr"])
+            if module is None and import_error is None:
+                try:
+                    module = _load_module(job["module"], os.path.join(job["sandbox"], job["file"]))
+                except BaseException as exc:
+                    import_error = _describe(exc, job["file"])
+            reply = {"import_error": import_error} if import_error else {"ready": True}
+        elif "end" in request:
+            reply = {"ended": True}
+        else:
+            reply = _call(request, module, harness, job["file"])
+        _flush()
+        protocol.send_message(channel, reply)
+
+
+def _call(request: dict, module, harness, filename: str) -> dict:
+    if module is None:
+        return {"error": {"type": "RuntimeError", "message": "no test was started", "traceback": []}}
+    try:
+        args = protocol.decode(request.get("args", []))
+        kwargs = protocol.decode(request.get("kwargs", {"$dict": []}))
+        name = str(request["call"])
+        if request.get("harness"):
+            func, args = getattr(harness, name), [module, *args]
+        else:
+            func = getattr(module, name, None)
+            if not callable(func):
+                return {"error": {"type": "MissingFunction", "message": name, "traceback": []}}
+        if request.get("count_ops"):
+            with _OpCounter() as counter:
+                result = func(*args, **kwargs)
+            ops = counter.count
+        else:
+            result, ops = func(*args, **kwargs), None
+    except BaseException as exc:  # SystemExit and KeyboardInterrupt too: they are learner errors here
+        return {"error": _describe(exc, filename)}
+    try:
+        reply = {"result": protocol.encode(result)}
+        if ops is not None:
+            reply["ops"] = ops
+        return reply
+    except protocol.NotPlainData as exc:
+        return {"error": {"type": "TypeError", "message": str(exc)[:MAX_TEXT], "traceback": []}}
+    except BaseException as exc:
+        return {"error": _describe(exc, filename)}
+
+
+class _OpCounter:
+    """Counts the torch functions and methods a call dispatches (TorchFunctionMode), so the
+    trusted side can tell whether the count grows with the batch (a Python loop over rows)."""
+
+    def __enter__(self):
+        from torch.overrides import TorchFunctionMode
+
+        counter = self
+
+        class Mode(TorchFunctionMode):
+            def __torch_function__(self, func, types, args=(), kwargs=None):
+                counter.count += 1
+                return func(*args, **(kwargs or {}))
+
+        self.count = 0
+        self._mode = Mode()
+        self._mode.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        self._mode.__exit__(*exc)
+
+
+def _describe(exc: BaseException, filename: str) -> dict:
+    """The exception as the learner should see it: only frames from their own file."""
+    try:
+        message = str(exc)
+    except BaseException:
+        message = "<exception message could not be shown>"
+    if isinstance(exc, MemoryError) and not message:
+        message = "out of memory"
+    syntax = _syntax_detail(exc, filename)
+    frames = []
+    for frame in traceback.extract_tb(exc.__traceback__):
+        if os.path.basename(frame.filename) == filename:
+            frames.append({"line": frame.lineno, "function": frame.name, "code": (frame.line or "")[:200]})
+    described = {"type": type(exc).__name__[:100], "message": message[:MAX_TEXT], "traceback": frames[-10:]}
+    if syntax:
+        described["syntax"] = syntax
+    return described
+
+
+def _syntax_detail(exc: BaseException, filename: str) -> dict | None:
+    """Where a SyntaxError (or IndentationError) in the learner's own file points."""
+    if not isinstance(exc, SyntaxError) or os.path.basename(exc.filename or "") != filename:
+        return None
+    return {"line": exc.lineno, "offset": exc.offset, "text": (exc.text or "")[:300], "message": exc.msg}
+
+
+def _load_module(name: str, path: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def _redirect_output(stdout: str, stderr: str) -> None:
+    _flush()
+    for fd, path in ((1, stdout), (2, stderr)):
+        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(target, fd)
+        os.close(target)
+
+
+def _flush() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def _start_coverage(job: dict):
+    import coverage
+
+    cov = coverage.Coverage(data_file=os.path.join(job["sandbox"], job["coverage"]), data_suffix=True,
+                            include=[os.path.join(job["sandbox"], job["file"])], config_file=False)
+    cov.start()
+    return cov
+
+
+class ForbiddenAPIError(RuntimeError):
+    pass
+
+
+def _disable_forbidden(paths: list[str]) -> None:
+    """Replace each forbidden callable with one that raises and names it."""
+    for dotted in paths:
+        owner_path, _, attr = dotted.rpartition(".")
+        owner = _resolve(owner_path)
+        if owner is None or not hasattr(owner, attr):
+            continue
+
+        def forbidden(*_args, _name=dotted, **_kwargs):
+            raise ForbiddenAPIError(f"{_name} is not allowed in this kata")
+        try:
+            setattr(owner, attr, forbidden)
+        except (AttributeError, TypeError):
+            pass
+
+
+def _resolve(dotted: str):
+    parts = dotted.split(".")
+    try:
+        obj = sys.modules.get(parts[0]) or importlib.import_module(parts[0])
+        for part in parts[1:]:
+            obj = getattr(obj, part)
+        return obj
+    except (ImportError, AttributeError):
+        return None
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
