@@ -11,15 +11,14 @@ from pathlib import Path
 import pytest
 
 from torchkata import batch, engine
-from torchkata.catalogue import KataError, load_kata
-from tests.conftest import CHEATS, REPO
+from torchkata.catalogue import KataError, load_course
+from tests.conftest import CHEATS, REPO, SOFTMAX, SOFTMAX_REFERENCE, make_course
 
 KATA = Path(sys.executable).parent / "kata"
-SOFTMAX = REPO / "katas" / "stable-softmax"
 
 # learner id -> the file they submitted (None: no file at all)
 CLASS = {
-    **{f"ref{i}": SOFTMAX.parent.parent / "reference" / "stable_softmax.py" for i in range(5)},
+    **{f"ref{i}": SOFTMAX_REFERENCE for i in range(5)},
     **{f"stub{i}": SOFTMAX / "stub.py" for i in range(4)},
     "mut-nomax": SOFTMAX / "mutants" / "no_max_subtraction.py",
     "mut-wrongdim": SOFTMAX / "mutants" / "max_wrong_dim_no_keepdim.py",
@@ -39,12 +38,9 @@ CLASS = {
 def classroom(tmp_path_factory):
     """A project whose softmax kata has a 1 s timeout, and a folder of learners."""
     base = tmp_path_factory.mktemp("class")
-    root = base / "project"
-    shutil.copytree(SOFTMAX, root / "katas" / "stable-softmax")
+    root = make_course(base / "course")
     toml = root / "katas" / "stable-softmax" / "kata.toml"
     toml.write_text(toml.read_text().replace("timeout = 5", "timeout = 1"))
-    (root / "reference").mkdir()
-    shutil.copy(REPO / "reference" / "stable_softmax.py", root / "reference")
     learners = base / "learners"
     for learner_id, source in CLASS.items():
         (learners / learner_id / "submissions").mkdir(parents=True)
@@ -56,7 +52,7 @@ def classroom(tmp_path_factory):
 
 
 def run_grade(root, *args, **kwargs):
-    return subprocess.run([str(KATA), "--root", str(root), "grade", *map(str, args)], capture_output=True,
+    return subprocess.run([str(KATA), "grade", "--course", str(root), *map(str, args)], capture_output=True,
                           text=True, timeout=600, **kwargs)
 
 
@@ -79,18 +75,21 @@ def graded(classroom, tmp_path_factory):
 def test_every_learner_gets_the_score_kata_check_gives(classroom, graded, worker):
     root, _ = classroom
     out, done = graded
-    kata = load_kata(root / "katas" / "stable-softmax" / "kata.toml")
+    course = load_course(root)
+    kata = course.get("stable-softmax")
     results = {r.learner: r for r in batch.load_results(out)}
     assert set(results) == set(CLASS)
     expected_by_file = {}
     for learner_id, source in CLASS.items():
-        got = results[learner_id].results[0].totals.points
+        got = results[learner_id].results[0]
         if source is None:
-            assert got == 0 and "no submission file" in results[learner_id].results[0].tests[0].message
+            assert got.totals.points == 0 and "no such file" in got.tests[0].message
             continue
         if source not in expected_by_file:
-            expected_by_file[source] = engine.check(kata, source, worker).totals.points
-        assert got == expected_by_file[source], learner_id
+            expected_by_file[source] = engine.check(course, kata, source, worker)
+        alone = expected_by_file[source]
+        assert [(t.name, t.status, t.points, t.diagnosis) for t in got.tests] == \
+            [(t.name, t.status, t.points, t.diagnosis) for t in alone.tests], learner_id
     assert all(results[f"ref{i}"].points == 21 for i in range(5))
     for zero in ["stub0", "crash-import", "crash-exit", "hang1", "hang2", "subclass", "forged", "snoop"]:
         assert results[zero].points == 0, zero
@@ -115,7 +114,7 @@ def test_killed_run_resumes_to_identical_results(classroom, graded, tmp_path):
     root, listing = classroom
     out, _ = graded
     resumed = tmp_path / "resumed"
-    process = subprocess.Popen([str(KATA), "--root", str(root), "grade", str(listing), "--out", str(resumed),
+    process = subprocess.Popen([str(KATA), "grade", "--course", str(root), str(listing), "--out", str(resumed),
                                 "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                start_new_session=True)
     deadline = time.monotonic() + 300
@@ -126,10 +125,10 @@ def test_killed_run_resumes_to_identical_results(classroom, graded, tmp_path):
     partial = list((resumed / "learners").glob("*.json"))
     assert 4 <= len(partial) < len(CLASS), "kill the run midway"
     for path in partial:
-        json.loads(path.read_text())          # complete files only
-    assert not list((resumed / "learners").glob(".*.tmp"))
+        json.loads(path.read_text())          # complete files only (a write cut short stays a temporary file)
     finished = run_grade(root, listing, "--out", resumed, "-j", "2")
     assert finished.returncode == 0, finished.stderr
+    assert not list((resumed / "learners").glob(".*.tmp"))     # and the resumed run tidies those away
     assert f"already done {len(partial)}" in finished.stdout
     assert scores(resumed) == scores(out)
 
@@ -169,7 +168,7 @@ def test_bad_shard_and_duplicate_ids_are_usage_errors(tmp_path):
         batch.collect_learners([tmp_path / "a" / "alice", tmp_path / "b" / "alice"])
     listing = tmp_path / "list.txt"
     listing.write_text("a/alice\nnot/there\n")
-    with pytest.raises(KataError, match=r"list.txt:2: 'not/there' is not a directory"):
+    with pytest.raises(KataError, match=r"list.txt:2: 'not/there' is not a folder"):
         batch.collect_learners([listing])
 
 
@@ -178,7 +177,7 @@ def test_gradescope_run_autograder_writes_results(tmp_path, classroom):
     root, _ = classroom
     autograder = tmp_path / "autograder"
     (autograder / "submission" / "nested").mkdir(parents=True)
-    shutil.copy(REPO / "reference" / "stable_softmax.py", autograder / "submission" / "nested")
+    shutil.copy(SOFTMAX_REFERENCE, autograder / "submission" / "nested")
     env = {**os.environ, "AUTOGRADER": str(autograder), "TORCHKATA_SOURCE": str(root), "KATA": str(KATA)}
     done = subprocess.run(["bash", str(REPO / "gradescope" / "run_autograder")], env=env, capture_output=True,
                           text=True, timeout=300)

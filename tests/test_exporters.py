@@ -16,7 +16,6 @@ from torchkata.batch import LearnerResult
 from torchkata.exporters import export
 from torchkata.exporters import leaderboard
 from torchkata.results import KataResult, TestResult
-from tests.conftest import REPO
 
 GOLDEN = Path(__file__).parent / "golden"
 ISOLATION = {"level": "strong", "mechanisms": ["landlock-fs(abi 7)", "netns", "process", "rlimits"]}
@@ -28,9 +27,12 @@ def kata_result(kata, tests, hidden_run=True):
                       started_at="2026-11-23T09:00:00+00:00", duration=1.0, grader_version="0.1.0")
 
 
-def t(name, status, points, max_points, visibility="public", message="", duration=0.1, kind="spec", output=""):
+def t(name, status, points, max_points, visibility="public", message="", duration=0.1, kind="spec", output="",
+      diagnosis=""):
+    line = 10 + sum(map(ord, name)) % 50
     return TestResult(name=name, visibility=visibility, status=status, points=points, max_points=max_points,
-                      message=message, duration=duration, kind=kind, output=output)
+                      message=message, duration=duration, kind=kind, output=output, diagnosis=diagnosis,
+                      file="" if kind == "missing" else f"katas/x/specs/test_{visibility}.py", line=line)
 
 
 def make_class():
@@ -43,13 +45,14 @@ def make_class():
     ])
     bo = LearnerResult("bo", "/class/bo", "2026-11-23T09:00:00+00:00", [
         kata_result("stable-softmax", [
-            t("test_seed", "failed", 0, 3, message="the output contains NaN or inf: subtract the maximum\nfirst difference at index [0]"),
+            t("test_seed", "failed", 0, 3, message="your result contains NaN\nfirst difference at index [0]",
+              diagnosis="Likely mistake: exp overflows: subtract the maximum along `dim` before calling exp."),
             t("test_rows", "error", 0, 2, message="your code raised ValueError: bad <dim> | pipe", output="debug print"),
             t("test_dims", "timeout", 0, 4, "hidden", message="stopped after the 5 s time limit", duration=5.0),
             t("uses no forbidden API", "passed", 0, 0, kind="rule", duration=0)]),
-        kata_result("gather", [t("submission", "error", 0, 5, message="no submission file: submissions/gather_rows.py",
+        kata_result("gather", [t("submission", "error", 0, 5, message="submissions/gather_rows.py: no such file",
                                  kind="missing", duration=0)]),
-    ])
+    ], integrity={"status": "modified", "modified": ["katas/gather/specs/test_public.py"], "score_zeroed": False})
     cy = LearnerResult("cy", "/class/cy", "2026-11-23T09:00:00+00:00", [
         kata_result("stable-softmax", [t("test_seed", "passed", 3, 3, duration=0.3), t("test_rows", "passed", 2, 2),
                                        t("test_dims", "passed", 4, 4, "hidden"),
@@ -57,7 +60,7 @@ def make_class():
                                          message="torch.softmax is not allowed in this kata (line 4)")]),
         kata_result("gather", [t("test_pick", "passed", 2, 2), t("test_nll", "passed", 3, 3, "hidden")],
                     hidden_run=False),
-    ])
+    ], integrity={"status": "intact", "modified": [], "score_zeroed": False})
     reference = LearnerResult("reference", "/course", "2026-11-23T09:00:00+00:00", [
         kata_result("stable-softmax", [t("test_seed", "passed", 3, 3, duration=0.2), t("test_rows", "passed", 2, 2),
                                        t("test_dims", "passed", 4, 4, "hidden")]),
@@ -90,23 +93,60 @@ def test_single_learner_formats(learner, fmt, name):
 
 
 @pytest.mark.parametrize("learner, name", [(0, "ada.classroom.json"), (1, "bo.classroom.json"), (2, "cy.classroom.json")])
-def test_classroom_result_is_base64_json_whose_scores_add_up(learner, name):
+def test_classroom_result_is_base64_json_whose_score_is_the_kata_points(learner, name):
     learners, reference = make_class()
     encoded = export([learners[learner]], "classroom", reference)
     document = json.loads(base64.b64decode(encoded))
     check_golden(name, json.dumps(document, indent=2, ensure_ascii=False) + "\n")
-    assert document["version"] == 1 and document["max_score"] == 100
-    assert {"name", "status", "score", "message"} <= set(document["tests"][0])
-    passed = sum(1 for test in document["tests"] if test["status"] == "pass")
-    # The reporter's console shows passed/total x 100; Classroom records the sum of scores.
-    assert round(sum(test["score"] for test in document["tests"]), 6) == \
-        round(passed / len(document["tests"]) * 100, 2)
+    assert document["version"] == 1 and document["max_score"] == learners[learner].max_points
+    for test in document["tests"]:
+        assert {"name", "status", "score", "message", "filename", "line_no"} <= set(test)
+        assert isinstance(test["line_no"], int) and test["line_no"] >= 1 and test["filename"]
+    assert sum(test["score"] for test in document["tests"]) == learners[learner].points
 
 
-def test_classroom_all_passed_sums_to_exactly_max_score():
+def test_classroom_score_agrees_with_the_points_when_katas_are_missing():
+    learners, _ = make_class()
+    bo = learners[1]
+    document = json.loads(base64.b64decode(export([bo], "classroom")))
+    missing = next(test for test in document["tests"] if test["name"] == "gather: submission")
+    assert missing["status"] == "fail" and missing["score"] == 0 and missing["max_score"] == 5
+    # skipping a kata costs its whole weight: the Classroom fraction is the points fraction
+    assert sum(test["score"] for test in document["tests"]) / document["max_score"] == bo.points / bo.max_points
+    attempted = LearnerResult("dee", "/class/dee", bo.graded_at, [bo.results[0], kata_result("gather", [
+        t("test_pick", "failed", 0, 2), t("test_nll", "failed", 0, 3, "hidden")])])
+    other = json.loads(base64.b64decode(export([attempted], "classroom")))
+    assert sum(x["score"] for x in other["tests"]) / other["max_score"] == \
+        sum(x["score"] for x in document["tests"]) / document["max_score"]
+
+
+def test_classroom_all_passed_is_full_marks():
     learners, _ = make_class()
     document = json.loads(base64.b64decode(export([learners[0]], "classroom")))
-    assert document["status"] == "pass" and sum(test["score"] for test in document["tests"]) == 100
+    assert document["status"] == "pass" and sum(test["score"] for test in document["tests"]) == document["max_score"]
+
+
+def test_integrity_is_shown_by_every_export():
+    learners, reference = make_class()
+    assert "modified: katas/gather/specs/test_public.py" in export(learners, "csv", reference)
+    assert '"integrity": "modified' in export(learners, "jsonl", reference)
+    assert 'name="integrity" value="modified"' in export(learners, "junit", reference)
+    assert "Protected files: **modified**" in export([learners[1]], "markdown", reference)
+    assert json.loads(export([learners[1]], "gradescope", reference))["extra_data"]["torchkata"]["integrity"][
+        "status"] == "modified"
+    assert "modified" in leaderboard.render(learners, reference, "md")
+
+
+def test_a_zeroed_learner_scores_0_everywhere_with_the_reason():
+    learners, reference = make_class()
+    ada = learners[0]
+    ada.integrity = {"status": "modified", "modified": [".github/workflows/classroom.yml"], "score_zeroed": True}
+    assert ada.points == 0
+    classroom = json.loads(base64.b64decode(export([ada], "classroom")))
+    assert sum(test["score"] for test in classroom["tests"]) == 0
+    assert "protected files were modified" in classroom["tests"][0]["message"]
+    assert json.loads(export([ada], "gradescope", reference))["score"] == 0
+    assert "ada,stable-softmax,0.0" in export(learners, "csv", reference)
 
 
 def test_gradescope_fields_follow_the_specification():
@@ -155,8 +195,9 @@ def test_html_leaderboard_is_self_contained():
     assert "<script>" in page and "http" not in page.replace('lang="en"', "")
 
 
-def test_workflow_names_the_job_and_step_ids_it_uses():
-    workflow = yaml.safe_load((REPO / ".github" / "workflows" / "classroom.yml").read_text())
+def test_released_workflow_installs_a_pinned_torchkata_and_feeds_the_reporter():
+    from torchkata.release import classroom_workflow
+    workflow = yaml.safe_load(classroom_workflow("torchkata==0.2.0"))
     assert workflow["name"] == "Autograding Tests"
     assert list(workflow["jobs"]) == ["run-autograding-tests"]
     steps = workflow["jobs"]["run-autograding-tests"]["steps"]
@@ -166,12 +207,13 @@ def test_workflow_names_the_job_and_step_ids_it_uses():
     assert set(runners) <= ids
     for runner in runners:
         assert reporter["env"][f"{runner.upper()}_RESULTS"] == f"${{{{ steps.{runner}.outputs.result }}}}"
+    install = next(step for step in steps if "Install torchkata" in step.get("name", ""))
+    assert '"torchkata==0.2.0"' in install["run"]
+    everything = "\n".join(step.get("run", "") for step in steps)
+    assert "pip install ." not in everything and "make" not in everything and "-e ." not in everything
     grade_step = next(step for step in steps if step.get("id") == "torchkata")
-    assert "--public-only" in grade_step["run"] and "GITHUB_OUTPUT" in grade_step["run"]
-    assert "GITHUB_STEP_SUMMARY" in grade_step["run"]
+    assert "GITHUB_OUTPUT" in grade_step["run"] and "GITHUB_STEP_SUMMARY" in grade_step["run"]
     assert any("upload-artifact" in step.get("uses", "") for step in steps)
-    other = [p for p in (REPO / ".github" / "workflows").glob("*.y*ml") if p.name != "classroom.yml"]
-    assert not other, "no other workflow may run on push (the Classroom reporter must finish first)"
 
 
 def test_cli_refuses_single_learner_formats_for_a_class(tmp_path):

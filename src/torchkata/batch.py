@@ -238,6 +238,8 @@ def grade_class(course: Course, learners: list[Learner], out: Path, plan: Plan, 
     from torchkata.pool import ItemFailed, run_pool
 
     summary = Summary()
+    for stale in [*(out / "learners").glob(".*.tmp"), *out.glob(".reference.json.*.tmp")]:
+        stale.unlink(missing_ok=True)     # a write cut short by a kill: never a result
     todo = []
     for learner in learners:
         if not force and already_done(out / "learners" / f"{learner.id}.json", plan):

@@ -18,7 +18,7 @@ from typing import Callable, TypeVar
 import pytest
 
 from torchkata import __version__
-from torchkata.catalogue import Course, Kata, KataError
+from torchkata.catalogue import Course, Kata, KataError, builtin_course_root
 from torchkata.diagnosis import diagnose
 from torchkata.forbidden import find_forbidden
 from torchkata.i18n import t
@@ -103,13 +103,16 @@ class Grader:
         self._references: dict[str, TrustedRunner | RecordedRunner] = {}
         self._mutants: dict[str, list] = {}
         self._hidden_recorded: dict[str, dict] = {}
+        # Learner code may read neither this course nor the built-in one (whose references ship in the package).
+        self._hidden_folders = tuple(sorted({str(course.root), str(builtin_course_root())}))
 
-    def grade(self, work: list[tuple[Kata, Path | Submission]], options: Options,
-              base: Path | None = None) -> list[KataResult | KataError]:
+    def grade(self, work: list[tuple[Kata, Path | Submission]], options: Options, base: Path | None = None,
+              inspect: Callable[[KataRun], None] | None = None) -> list[KataResult | KataError]:
         """Grade each (kata, file) pair; a kata that cannot be graded gives its KataError.
 
         ``base``: the learner's folder; the files inside it are read as hostile input
-        (no symbolic links on the way, regular files only, size limit)."""
+        (no symbolic links on the way, regular files only, size limit). ``inspect`` sees each
+        run once its tests are done (`kata release` reads the calls the specs made)."""
         started = time.monotonic()
         started_at = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         cuda = _cuda_available(options.device)
@@ -121,9 +124,11 @@ class Grader:
             self.plugin.run(runs)
             for run in runs:
                 run.learner.stop()
-            if options.diagnose:
-                for run in runs:
+            for run in runs:
+                if options.diagnose:
                     diagnose(run)
+                if inspect is not None:
+                    inspect(run)
             coverage = {id(run): _line_coverage(run) for run in runs} if options.measure_coverage else {}
         finally:
             for run in runs:
@@ -175,7 +180,14 @@ class Grader:
         return Job(module=kata.module_name, file_name=kata.submission_file, timeout=kata.timeout,
                    limits=Limits(timeout=kata.timeout, memory_mb=kata.memory_mb),
                    harness=str(kata.harness) if kata.harness else None, preload=kata.preload,
-                   forbidden=kata.forbidden, hide=(str(self.course.root),), coverage=coverage)
+                   forbidden=kata.forbidden, hide=self._hidden_folders, coverage=coverage)
+
+    def reference_runner(self, kata: Kata):
+        """The reference's runner (its cache holds every answer given so far)."""
+        return self._reference(kata)
+
+    def mutant_runners(self, kata: Kata) -> list:
+        return self._mutant_runners(kata)
 
     def _reference(self, kata: Kata):
         if kata.slug not in self._references:

@@ -41,6 +41,7 @@ MAX_TEXT = 4000
 
 def main(argv: list[str]) -> int:
     """argv: the control socket's fd, then options."""
+    sys.dont_write_bytecode = True   # -I ignores PYTHONDONTWRITEBYTECODE; never write into a course folder
     controls = [socket.socket(fileno=int(argv[0]))]
     mechanisms = ["process", "clean-env", "process-group"]
     if "--netns" in argv and confinement.enter_network_namespace():

@@ -34,15 +34,21 @@ def init(state: State, directory: Path | None) -> None:
 @click.pass_obj
 def list_katas(state: State) -> None:
     """Show the catalogue with your progress."""
-    lang, course = state.lang, state.course
-    progress = state.workspace.progress() if state.workspace else None
     state.warn_broken()
+    progress = state.workspace.progress() if state.workspace else None
+    for line in catalogue_lines(state.course, progress, state.lang):
+        echo(line)
+
+
+def catalogue_lines(course: Course, progress, lang: str) -> list[str]:
+    """One line per kata: its number, slug, title, points and the learner's progress."""
     katas = course.katas
-    slug_width = max((len(k.slug) for k in katas), default=0)
+    slug_width = max((len(k.slug) for k in [*katas, *(_Named(s) for s in course.broken)]), default=0)
     title_width = max((display_width(k.title.get(lang)) for k in katas), default=0)
     current = progress.current if progress else None
+    lines = []
     for number, kata in enumerate(katas, start=1):
-        entry = progress.of(kata.slug) if progress else None
+        entry = progress.katas.get(kata.slug) if progress else None
         if entry and entry.solved:
             mark = click.style("✓ " + t("list.solved", lang), fg="green")
         elif entry and entry.last_checked:
@@ -50,10 +56,17 @@ def list_katas(state: State) -> None:
         else:
             mark = click.style("· " + t("list.not_started", lang), fg="bright_black")
         pointer = "→" if kata.slug == current else " "
-        echo(f"{pointer} {number:>3}  {kata.slug:<{slug_width}}  {pad(kata.title.get(lang), title_width)}  "
-             f"{kata.points:>3}{t('points_unit', lang) if lang == 'ko' else ' ' + t('points_unit', lang)}  {mark}")
+        points = texts.points(kata.points, lang)
+        lines.append(f"{pointer} {number:>3}  {kata.slug:<{slug_width}}  {pad(kata.title.get(lang), title_width)}  "
+                     f"{points:>7}  {mark}")
     for slug in course.broken:
-        echo(click.style(f"!      {slug:<{slug_width}}  {t('list.broken', lang)}", fg="red"))
+        lines.append(click.style(f"!      {slug:<{slug_width}}  {t('list.broken', lang)}", fg="red"))
+    return lines
+
+
+class _Named:
+    def __init__(self, slug: str):
+        self.slug = slug
 
 
 @main.command("next")

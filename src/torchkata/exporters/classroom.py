@@ -1,8 +1,14 @@
 """The GitHub Classroom grader-action result: base64 of JSON, read by the Classroom reporter.
 
-The reporter's console prints (passed tests / all tests) x 100 while Classroom records the sum
-of per-test scores over ``max_score``. Both agree only if every test weighs the same, so each
-test is worth an equal share of 100; torchkata's own weighted points go in the job summary.
+Each spec test (and measured rule) is one Classroom test worth its own points, and
+``max_score`` is the learner's kata points in total, so the score Classroom records is
+exactly torchkata's points. A kata not attempted (no file) is one test worth the whole
+kata, with status ``fail``: skipping a kata never raises the score, and one kata not
+started does not turn the job into "Some tests errored". Every test carries the file and
+line of its spec, so the reporter never prints "line undefined".
+
+(The reporter's own console line counts passed tests, unweighted; the job summary and
+Classroom's record show the points.)
 """
 from __future__ import annotations
 
@@ -11,39 +17,42 @@ import json
 
 from torchkata.batch import LearnerResult
 
-MAX_SCORE = 100
 MESSAGE_LIMIT = 500
 
 
 def document(learner: LearnerResult) -> dict:
-    """Spec tests that ran (rules are not tests here: a failed rule fails every test of its kata)."""
-    tests = [(result, test) for result in learner.results for test in result.tests
-             if test.counted and test.kind != "rule"]
-    shares = _equal_shares(len(tests))
+    zeroed = learner.integrity.get("score_zeroed", False)
     entries = []
-    for (result, test), share in zip(tests, shares):
+    for result in learner.results:
         withheld = result.totals.withheld_by
-        passed = test.status == "passed" and not withheld
-        message = f"score withheld: {', '.join(withheld)} failed" if withheld else test.message
-        entries.append({
-            "name": f"{result.kata}: {test.name}",
-            "status": "pass" if passed else "error" if test.status in ("error", "timeout") else "fail",
-            "score": share if passed else 0,
-            "message": message[:MESSAGE_LIMIT],
-            "filename": result.submission.get("path", ""),
-            "duration": int(test.duration * 1000),
-        })
-    status = "pass" if all(e["status"] == "pass" for e in entries) and entries else \
+        for test in result.tests:
+            if not test.counted or (test.kind == "rule" and test.max_points == 0):
+                continue            # a 0-point rule is not a test here: when it fails, every test of its kata does
+            passed = test.status == "passed" and not withheld and not zeroed
+            message = _why_not(test, withheld, zeroed, learner)
+            entries.append({
+                "name": f"{result.kata}: {test.name}",
+                "status": "pass" if passed else "error" if test.status in ("error", "timeout") and test.kind != "missing"
+                else "fail",
+                "score": test.points if passed else 0,
+                "max_score": test.max_points,
+                "message": message[:MESSAGE_LIMIT],
+                "test_code": test.name,
+                "filename": test.file or result.submission.get("path", ""),
+                "line_no": test.line or 1,
+                "duration": int(test.duration * 1000),
+            })
+    status = "pass" if entries and all(e["status"] == "pass" for e in entries) else \
         "error" if any(e["status"] == "error" for e in entries) else "fail"
-    return {"version": 1, "status": status, "max_score": MAX_SCORE, "tests": entries}
+    return {"version": 1, "status": status, "max_score": learner.max_points, "tests": entries}
 
 
-def _equal_shares(count: int) -> list[float]:
-    """count shares of MAX_SCORE that add up to exactly MAX_SCORE (2 decimals)."""
-    if count == 0:
-        return []
-    cents = [MAX_SCORE * 100 * (i + 1) // count - MAX_SCORE * 100 * i // count for i in range(count)]
-    return [c / 100 for c in cents]
+def _why_not(test, withheld: list[str], zeroed: bool, learner: LearnerResult) -> str:
+    if zeroed:
+        return "score 0: protected files were modified: " + ", ".join(learner.integrity.get("modified", []))
+    if withheld and test.kind != "rule":
+        return f"score withheld: {', '.join(withheld)} failed"
+    return test.feedback
 
 
 def render(learner: LearnerResult, reference: LearnerResult | None = None) -> str:

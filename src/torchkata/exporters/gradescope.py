@@ -12,15 +12,18 @@ from torchkata.batch import LearnerResult
 
 def render(learner: LearnerResult, reference: LearnerResult | None = None) -> str:
     tests = []
+    zeroed = learner.integrity.get("score_zeroed", False)
     for result in learner.results:
         withheld = result.totals.withheld_by   # a failed rule zeroes the kata: per-test scores follow
         for test in result.tests:
             note = f"score withheld: {', '.join(withheld)} failed\n" if withheld and test.kind != "rule" else ""
+            if zeroed:
+                note = "score 0: protected files were modified\n"
             entry = {
                 "name": f"{result.kata}: {test.name}",
-                "score": test.points if test.counted and not withheld else 0.0,
+                "score": test.points if test.counted and not withheld and not zeroed else 0.0,
                 "max_score": test.max_points if test.counted else 0.0,
-                "output": note + test.message + (f"\n\nYour code printed:\n{test.output}" if test.output else ""),
+                "output": note + test.feedback + (f"\n\nYour code printed:\n{test.output}" if test.output else ""),
                 "visibility": "visible" if test.visibility == "public" else "after_due_date",
                 "tags": [result.kata, test.kind],
             }
@@ -42,13 +45,16 @@ def render(learner: LearnerResult, reference: LearnerResult | None = None) -> st
         "tests": tests,
         "leaderboard": leaderboard,
         "extra_data": {"torchkata": {"isolation": [r.isolation for r in learner.results],
-                                     "max_points": learner.max_points}},
+                                     "max_points": learner.max_points, "integrity": learner.integrity}},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
 
 
 def _summary(learner: LearnerResult) -> str:
     lines = [f"torchkata: {learner.points:g}/{learner.max_points:g} points"]
+    if learner.integrity.get("status") == "modified":
+        lines.append("protected files modified: " + ", ".join(learner.integrity.get("modified", [])) +
+                     ("; score 0" if learner.integrity.get("score_zeroed") else ""))
     for result in learner.results:
         totals = result.totals
         note = "" if result.hidden_run else " (hidden specs not run)"

@@ -23,6 +23,7 @@ class Row:
     max_points: float
     relative_time: float | None
     katas: dict[str, float]
+    integrity: str = "unknown"
 
 
 def pseudonym(learner: str, salt: str) -> str:
@@ -38,8 +39,10 @@ def build(learners: list[LearnerResult], reference: LearnerResult | None, salt: 
         # No time (nothing ran, e.g. missing files) must not beat a real run: it sorts last.
         relative = round(learner.duration / ref_time, 3) if ref_time > 0 and learner.duration > 0 else None
         name = pseudonym(learner.learner, salt) if salt is not None else learner.learner
+        zeroed = learner.integrity.get("score_zeroed", False)
         unsorted.append(Row(0, name, learner.points, learner.max_points, relative,
-                            {r.kata: r.totals.points for r in learner.results}))
+                            {r.kata: 0.0 if zeroed else r.totals.points for r in learner.results},
+                            learner.integrity.get("status", "unknown")))
     unsorted.sort(key=lambda row: (-row.points, row.relative_time if row.relative_time is not None else float("inf"),
                                    row.learner))
     rows, previous, rank = [], None, 0
@@ -54,11 +57,11 @@ def build(learners: list[LearnerResult], reference: LearnerResult | None, salt: 
 
 def _cells(katas: list[str], row: Row) -> list[str]:
     time = "" if row.relative_time is None else f"{row.relative_time:.2f}x"
-    return [str(row.rank), row.learner, f"{row.points:g}", f"{row.max_points:g}", time] + \
+    return [str(row.rank), row.learner, f"{row.points:g}", f"{row.max_points:g}", time, row.integrity] + \
         [f"{row.katas.get(k, 0):g}" for k in katas]
 
 
-HEADER = ["rank", "learner", "points", "max_points", "time_vs_reference"]
+HEADER = ["rank", "learner", "points", "max_points", "time_vs_reference", "integrity"]
 
 
 def render_csv(katas: list[str], rows: list[Row]) -> str:
@@ -76,9 +79,10 @@ def render_md(katas: list[str], rows: list[Row]) -> str:
 
 
 def render_json(katas: list[str], rows: list[Row]) -> str:
-    data = {"schema": "torchkata.leaderboard", "version": 1, "katas": katas,
+    data = {"schema": "torchkata.leaderboard", "version": 2, "katas": katas,
             "rows": [{"rank": r.rank, "learner": r.learner, "points": r.points, "max_points": r.max_points,
-                      "time_vs_reference": r.relative_time, "katas": r.katas} for r in rows]}
+                      "time_vs_reference": r.relative_time, "integrity": r.integrity, "katas": r.katas}
+                     for r in rows]}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -122,7 +126,8 @@ def render_html(katas: list[str], rows: list[Row]) -> str:
     body_rows = []
     for row in rows:
         values = [row.rank, row.learner, row.points, row.max_points,
-                  row.relative_time if row.relative_time is not None else ""] + [row.katas.get(k, 0) for k in katas]
+                  row.relative_time if row.relative_time is not None else "", row.integrity] + \
+            [row.katas.get(k, 0) for k in katas]
         cells = "".join(f'<td data-value="{html.escape(str(v))}">{html.escape(text)}</td>'
                         for v, text in zip(values, _cells(katas, row)))
         body_rows.append(f"<tr>{cells}</tr>")
