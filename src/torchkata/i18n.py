@@ -15,16 +15,14 @@ LANGS = ("en", "ko")
 
 MESSAGES: dict[str, dict[str, str]] = {
     # comparisons (torchkata.spec)
-    "not_tensor": {"en": "{what} should be a torch.Tensor, got {got}",
-                   "ko": "{what}: torch.Tensor여야 하는데 {got} 값이 나왔습니다"},
-    "shape": {"en": "{what} has the wrong shape: got {got}, expected {expected}",
-              "ko": "{what}: shape이 다릅니다. 결과는 {got}, 기대한 shape은 {expected}입니다"},
-    "dtype": {"en": "{what} has the wrong dtype: got {got}, expected {expected}",
-              "ko": "{what}: dtype이 다릅니다. 결과는 {got}, 기대한 dtype은 {expected}입니다"},
-    "device": {"en": "{what} is on the wrong device: got {got}, expected {expected}",
-               "ko": "{what}: device가 다릅니다. 결과는 {got}에 있고, {expected}에 있어야 합니다"},
-    "requires_grad": {"en": "{what} has requires_grad={got}, expected {expected}",
-                      "ko": "{what}: requires_grad가 {got}입니다. {expected}여야 합니다"},
+    "not_tensor": {"en": "{what} should be a torch.Tensor, got a {got}",
+                   "ko": "{what}: torch.Tensor여야 하는데 {got} 타입이 나왔습니다"},
+    "shape": {"en": "{what} has the wrong shape", "ko": "{what}: shape이 다릅니다"},
+    "dtype": {"en": "{what} has the wrong dtype", "ko": "{what}: dtype이 다릅니다"},
+    "device": {"en": "{what} is on the wrong device", "ko": "{what}: device가 다릅니다"},
+    "requires_grad": {"en": "{what} has the wrong requires_grad", "ko": "{what}: requires_grad 값이 다릅니다"},
+    "got_expected": {"en": "got {got}, expected {expected}", "ko": "결과는 {got}, 기대값은 {expected}입니다"},
+    "got_value": {"en": "got {got}", "ko": "결과: {got}"},
     "nan": {"en": "{what} contains NaN where the expected values are finite",
             "ko": "{what}: 기대값은 모두 유한한 수인데 결과에 NaN이 있습니다"},
     "inf": {"en": "{what} contains inf where the expected values are finite",
@@ -36,19 +34,24 @@ MESSAGES: dict[str, dict[str, str]] = {
     "count_detail": {"en": "{count} of {total} elements differ", "ko": "원소 {total}개 중 {count}개가 다릅니다"},
     "first_index": {"en": "first difference at index {index}: got {got}, expected {expected}",
                     "ko": "처음으로 다른 위치는 인덱스 {index}입니다. 결과는 {got}, 기대값은 {expected}입니다"},
-    "not_equal": {"en": "{what} is {got!r}, expected {expected!r}",
-                  "ko": "{what}: 결과는 {got!r}이고, 기대값은 {expected!r}입니다"},
+    "not_equal": {"en": "{what} is not what was expected", "ko": "{what}: 기대한 값과 다릅니다"},
     "result": {"en": "your result", "ko": "반환값"},
     "no_ops": {"en": "{what} dispatched no torch operations at all: compute the result with torch operations "
                      "on the tensors you were given",
-               "ko": "{what}에서 torch 연산이 하나도 실행되지 않았습니다. 받은 텐서에 torch 연산을 적용해 "
+               "ko": "{what}: torch 연산이 하나도 실행되지 않았습니다. 받은 텐서에 torch 연산을 적용해 "
                      "결과를 계산하세요"},
-    "loops": {"en": "{what} dispatched {ops_small} torch operations for a batch of {small} and {ops_large} for a batch "
-                    "of {large}: the work grows with the batch, so it loops over the rows in Python. Do it with "
-                    "one vectorised operation for the whole batch",
-              "ko": "{what}이 배치 크기 {small}에서는 torch 연산을 {ops_small}번, 배치 크기 {large}에서는 "
-                    "{ops_large}번 실행했습니다. 배치가 커질수록 연산 수가 늘어나는 것은 파이썬 반복문으로 "
-                    "행을 하나씩 처리한다는 뜻입니다. 배치 전체를 한 번에 처리하는 벡터화 연산으로 바꾸세요"},
+    "loops_torch": {"en": "{what} dispatched {ops_small} torch operations for a batch of {small} and {ops_large} "
+                          "for a batch of {large}: the work grows with the batch, so it loops over the rows in "
+                          "Python. Do it with one vectorised operation for the whole batch",
+                    "ko": "{what}: 배치 크기 {small}에서는 torch 연산을 {ops_small}번, 배치 크기 {large}에서는 "
+                          "{ops_large}번 실행했습니다. 배치가 커질수록 연산 수가 늘어나는 것은 파이썬 반복문으로 "
+                          "행을 하나씩 처리한다는 뜻입니다. 배치 전체를 한 번에 처리하는 벡터화 연산으로 바꾸세요"},
+    "loops_lines": {"en": "{what} ran {ops_small} lines of your code for a batch of {small} and {ops_large} for a "
+                          "batch of {large}: it loops over the rows in Python. Do it with one vectorised operation "
+                          "for the whole batch",
+                    "ko": "{what}: 배치 크기 {small}에서는 코드가 {ops_small}줄, 배치 크기 {large}에서는 "
+                          "{ops_large}줄 실행되었습니다. 파이썬 반복문으로 행을 하나씩 처리한다는 뜻입니다. 배치 전체를 "
+                          "한 번에 처리하는 벡터화 연산으로 바꾸세요"},
     # what the learner's code did
     "raised": {"en": "your code raised {type}: {message}", "ko": "코드에서 {type} 예외가 발생했습니다: {message}"},
     "raised_bare": {"en": "your code raised {type}", "ko": "코드에서 {type} 예외가 발생했습니다"},

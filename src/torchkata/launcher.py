@@ -71,7 +71,7 @@ class Outcome:
     status: str
     value: Any = None
     info: dict = field(default_factory=dict)
-    ops: int | None = None
+    ops: dict | None = None          # {"torch": operations dispatched, "lines": learner lines run} when counted
 
 
 class LearnerError(Exception):
@@ -316,9 +316,10 @@ class ChildProcess:
         if "result" not in reply:
             return self._fail("crashed", "the test process sent an answer the grader does not understand")
         ops = reply.get("ops")
+        counted = {key: ops.get(key) for key in ("torch", "lines")} if isinstance(ops, dict) else {}
+        valid = all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in counted.values())
         try:
-            return Outcome("ok", value=protocol.decode(reply["result"]),
-                           ops=ops if isinstance(ops, int) and not isinstance(ops, bool) else None)
+            return Outcome("ok", value=protocol.decode(reply["result"]), ops=counted if counted and valid else None)
         except protocol.ProtocolError as exc:
             return self._fail("crashed", f"the test process sent malformed data: {exc}")
 

@@ -80,8 +80,10 @@ def _group_lines(index: int, feedback: str, members: list[TestResult], lang: str
 def summary_lines(result: KataResult) -> list[str]:
     lang, totals = result.lang, result.totals
     lines = [click.style(f"{t('score', lang)}: {_points(totals.points)}/{_points(totals.max_points)}", bold=True)]
+    shown = {test.message for test in result.tests}
     for error in result.errors:
-        lines.append(click.style(error, fg="red"))
+        if error not in shown:
+            lines.append(click.style(error, fg="red"))
     if totals.withheld_by:
         lines.append(click.style(t("withheld", lang, rules=", ".join(totals.withheld_by)), fg="red"))
     counted = [test for test in result.tests if test.counted and test.kind != "missing"]

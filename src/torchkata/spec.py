@@ -25,7 +25,7 @@ from typing import Any, Callable, Union
 from torchkata.i18n import LANGS, t
 from torchkata.launcher import Call
 from torchkata.launcher import LearnerError, ReferenceFailed  # noqa: F401  (re-exported for specs)
-from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance
+from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance, values_match  # noqa: F401
 
 Words = Union[str, dict]   # one text for all languages, or {"en": ..., "ko": ...}
 
@@ -67,16 +67,22 @@ def expect(condition: Any, en: str, ko: str) -> None:
         fail(en, ko)
 
 
+def _mismatch(key: str, what: dict[str, str], got: Any, expected: Any) -> SpecFailure:
+    """A headline naming what differs (shown for hidden tests too) and the values (public tests only)."""
+    return SpecFailure(_message(key, what), [{lang: t("got_expected", lang, got=got, expected=expected)
+                                              for lang in LANGS}])
+
+
 def expect_equal(actual: Any, expected: Any, what: Words | None = None) -> None:
     if actual != expected:
-        raise SpecFailure(_message("not_equal", _words(what), got=actual, expected=expected))
+        raise _mismatch("not_equal", _words(what), repr(actual), repr(expected))
 
 
 def expect_tensor(actual: Any, what: Words | None = None) -> None:
     import torch
     if type(actual) is not torch.Tensor:
-        got = type(actual).__name__ if not isinstance(actual, (int, float)) else repr(actual)
-        raise SpecFailure(_message("not_tensor", _words(what), got=got))
+        raise SpecFailure(_message("not_tensor", _words(what), got=type(actual).__name__),
+                          [{lang: t("got_value", lang, got=repr(actual)[:200]) for lang in LANGS}])
 
 
 def expect_close(actual: Any, expected: Any, *, condition: float = 1.0, rtol: float | None = None,
@@ -101,13 +107,13 @@ def expect_close(actual: Any, expected: Any, *, condition: float = 1.0, rtol: fl
     expect_tensor(actual, what)
     want_dtype = dtype or expected.dtype
     if actual.shape != expected.shape:
-        raise SpecFailure(_message("shape", name, got=tuple(actual.shape), expected=tuple(expected.shape)))
+        raise _mismatch("shape", name, tuple(actual.shape), tuple(expected.shape))
     if check_dtype and actual.dtype != want_dtype:
-        raise SpecFailure(_message("dtype", name, got=actual.dtype, expected=want_dtype))
+        raise _mismatch("dtype", name, actual.dtype, want_dtype)
     if check_device and actual.device.type != expected.device.type:
-        raise SpecFailure(_message("device", name, got=actual.device, expected=expected.device))
+        raise _mismatch("device", name, actual.device, expected.device)
     if check_requires_grad and actual.requires_grad != expected.requires_grad:
-        raise SpecFailure(_message("requires_grad", name, got=actual.requires_grad, expected=expected.requires_grad))
+        raise _mismatch("requires_grad", name, actual.requires_grad, expected.requires_grad)
     default_rtol, default_atol = tolerance(want_dtype, condition, magnitude(expected))
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
@@ -146,12 +152,13 @@ def _first_difference(a, e, mask) -> dict[str, str]:
     return {lang: t("first_index", lang, index=list(index), got=got_text, expected=expected_text) for lang in LANGS}
 
 
-def count_ops(function: Callable, *args, **kwargs) -> tuple[Any, int]:
-    """Call ``sub.fn`` (or ``sub.harness.fn``) counting the torch operations it dispatches
-    inside the confined child: returns (result, count)."""
+def count_ops(function: Callable, *args, **kwargs) -> tuple[Any, dict]:
+    """Call ``sub.fn`` (or ``sub.harness.fn``) measuring, inside the confined child, the torch
+    operations it dispatches and the lines of the learner's file it runs: (result, {"torch", "lines"})."""
     proxy, name, harness = _target(function)
     outcome = proxy._outcome(Call.make(name, args, kwargs, harness=harness, count_ops=True))
-    return proxy._unwrap(outcome), int(outcome.ops or 0)
+    result = proxy._unwrap(outcome)
+    return result, {"torch": int((outcome.ops or {}).get("torch", 0)), "lines": int((outcome.ops or {}).get("lines", 0))}
 
 
 def _target(function: Callable):
@@ -166,19 +173,18 @@ def expect_vectorised(function: Callable, make_args: Callable[[int], tuple], siz
     """The measured rule "no Python loop over the batch".
 
     ``function`` is ``sub.fn`` (or ``sub.harness.fn``); ``make_args(n)`` builds its arguments
-    for a batch of ``n``. The torch operations the call dispatches are counted in the
-    confined child at both sizes: a vectorised implementation dispatches the same number
-    for any batch, a Python loop over the rows dispatches more for the larger one.
+    for a batch of ``n``. The torch operations the call dispatches, and the lines of the
+    learner's file it runs, are counted in the confined child at both sizes: a vectorised
+    implementation does the same work for any batch, a Python loop over the rows does more
+    for the larger one.
     """
     _, name, _ = _target(function)
     label = _words(what, default_key="result") if what is not None else {lang: f"{name}()" for lang in LANGS}
-    counts = []
-    for size in sizes:
-        _, ops = count_ops(function, *make_args(size))
-        counts.append(ops)
+    counts = [count_ops(function, *make_args(size))[1] for size in sizes]
     small, large = sizes
-    if counts[0] == 0:
+    if counts[0]["torch"] == 0 and counts[0]["lines"] == 0:
         raise SpecFailure({lang: t("no_ops", lang, what=label[lang]) for lang in LANGS})
-    if counts[1] > counts[0]:
-        raise SpecFailure({lang: t("loops", lang, what=label[lang], small=small, large=large, ops_small=counts[0],
-                                   ops_large=counts[1]) for lang in LANGS})
+    for kind in ("torch", "lines"):
+        if counts[1][kind] > counts[0][kind]:
+            raise SpecFailure({lang: t(f"loops_{kind}", lang, what=label[lang], small=small, large=large,
+                                       ops_small=counts[0][kind], ops_large=counts[1][kind]) for lang in LANGS})

@@ -158,8 +158,16 @@ def _run_child(channel: socket.socket, job: dict) -> int:
     return 0
 
 
+_SANDBOX = {"path": ""}
+
+
+def job_sandbox() -> str:
+    return _SANDBOX["path"]
+
+
 def _serve(channel: socket.socket, job: dict, harness) -> None:
     """Answer begin / call / end / close requests until the trusted side closes the channel."""
+    _SANDBOX["path"] = job["sandbox"]
     module, import_error = None, None
     while True:
         try:
@@ -198,11 +206,15 @@ def _call(request: dict, module, harness, filename: str) -> dict:
             if not callable(func):
                 return {"error": {"type": "MissingFunction", "message": name, "traceback": []}}
         if request.get("count_ops"):
-            with _OpCounter() as counter:
+            with _OpCounter(os.path.join(job_sandbox(), filename)) as counter:
                 result = func(*args, **kwargs)
-            ops = counter.count
+            ops = {"torch": counter.count, "lines": counter.lines}
         else:
             result, ops = func(*args, **kwargs), None
+    except AttributeError as exc:
+        if getattr(exc, "obj", None) is module and getattr(exc, "name", None):   # e.g. a harness asked for it
+            return {"error": {"type": "MissingFunction", "message": exc.name, "traceback": []}}
+        return {"error": _describe(exc, filename)}
     except BaseException as exc:  # SystemExit and KeyboardInterrupt too: they are learner errors here
         return {"error": _describe(exc, filename)}
     try:
@@ -217,8 +229,14 @@ def _call(request: dict, module, harness, filename: str) -> dict:
 
 
 class _OpCounter:
-    """Counts the torch functions and methods a call dispatches (TorchFunctionMode), so the
-    trusted side can tell whether the count grows with the batch (a Python loop over rows)."""
+    """Counts what a call does, so the trusted side can tell whether the work grows with the
+    batch (a Python loop over rows): the torch functions and methods it dispatches
+    (TorchFunctionMode), and the lines of the learner's own file it executes (a trace
+    function; this catches a loop over .tolist() that dispatches no torch operation)."""
+
+    def __init__(self, learner_file: str):
+        self.learner_file = learner_file
+        self.count = self.lines = 0
 
     def __enter__(self):
         from torch.overrides import TorchFunctionMode
@@ -230,12 +248,21 @@ class _OpCounter:
                 counter.count += 1
                 return func(*args, **(kwargs or {}))
 
-        self.count = 0
+        def trace(frame, event, _arg):
+            if frame.f_code.co_filename != self.learner_file:
+                return None
+            if event == "line":
+                self.lines += 1
+            return trace
+
         self._mode = Mode()
         self._mode.__enter__()
+        self._previous = sys.gettrace()
+        sys.settrace(trace)
         return self
 
     def __exit__(self, *exc):
+        sys.settrace(self._previous)
         self._mode.__exit__(*exc)
 
 
