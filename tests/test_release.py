@@ -127,7 +127,7 @@ def test_a_spec_file_mixing_public_and_hidden_is_a_release_error(tmp_path):
     public = root / "katas" / "stable-softmax" / "specs" / "test_public.py"
     public.write_text(public.read_text() + hidden.read_text().split('"""', 2)[2])
     hidden.unlink()
-    with pytest.raises(KataError, match="mixes public and hidden tests"):
+    with pytest.raises(KataError, match="holds hidden tests beside public or rule tests"):
         release_course(load_course(root), tmp_path / "out")
 
 

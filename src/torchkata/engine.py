@@ -74,10 +74,15 @@ def open_grader(course: Course, katas: list[Kata], worker: Worker, use: Callable
             "-o", f"timeout={timeout:g}", "-o", "timeout_method=signal",
             "-W", "ignore::pytest.PytestAssertRewriteWarning"]
     import sys
+
+    import torch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)     # spec arithmetic is small; a thread pool here only competes with the children
     before = set(sys.modules)
     try:
         code = pytest.main(args, plugins=[plugin])
     finally:
+        torch.set_num_threads(threads)
         _forget_spec_modules(folders, set(sys.modules) - before)
     if plugin.error is not None:
         raise plugin.error

@@ -148,7 +148,7 @@ def _run_child(channel: socket.socket, job: dict) -> int:
                                           limits["open_files"], limits["extra_processes"])
     if job.get("landlock", True):
         mechanisms += confinement.apply_landlock(sandbox, job["readable"])
-    _disable_forbidden(job.get("forbidden", []))
+    _disable_forbidden(job.get("forbidden", []), os.path.join(sandbox, job["file"]))
     protocol.send_message(channel, {"confined": mechanisms})
     # From here on, learner code runs: nothing this process says is trusted.
     _serve(channel, job, harness)
@@ -329,18 +329,23 @@ class ForbiddenAPIError(RuntimeError):
     pass
 
 
-def _disable_forbidden(paths: list[str]) -> None:
-    """Replace each forbidden callable with one that raises and names it."""
+def _disable_forbidden(paths: list[str], learner_file: str) -> None:
+    """Guard each forbidden function: called from the learner's own file it raises and names itself;
+    called from anywhere else (torch's internals, the kata's harness) it works as usual. Classes
+    are left alone (replacing them would break isinstance checks); the source check names them."""
     for dotted in paths:
         owner_path, _, attr = dotted.rpartition(".")
         owner = _resolve(owner_path)
-        if owner is None or not hasattr(owner, attr):
+        original = getattr(owner, attr, None) if owner is not None else None
+        if original is None or isinstance(original, type) or not callable(original):
             continue
 
-        def forbidden(*_args, _name=dotted, **_kwargs):
-            raise ForbiddenAPIError(f"{_name} is not allowed in this kata")
+        def guarded(*args, _name=dotted, _original=original, **kwargs):
+            if sys._getframe(1).f_code.co_filename == learner_file:
+                raise ForbiddenAPIError(f"{_name} is not allowed in this kata")
+            return _original(*args, **kwargs)
         try:
-            setattr(owner, attr, forbidden)
+            setattr(owner, attr, guarded)
         except (AttributeError, TypeError):
             pass
 

@@ -78,8 +78,11 @@ def grade(state: State, learners: tuple[Path, ...], out: Path, jobs: int, slugs:
 
 
 def _cuda_available() -> bool:
-    import torch
-    return torch.cuda.is_available()
+    """Asked in a separate process: this one forks the grading processes, and CUDA does not survive a fork."""
+    import subprocess
+    probe = subprocess.run([sys.executable, "-c", "import torch; print(torch.cuda.is_available())"],
+                           capture_output=True, text=True)
+    return probe.stdout.strip() == "True"
 
 
 @main.command()

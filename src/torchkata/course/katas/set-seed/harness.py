@@ -9,6 +9,9 @@ import random
 
 import torch
 
+CUBLAS_DETERMINISTIC = (":4096:8", ":16:8")
+
+
 def _epoch(loader):
     """The items of one pass over a loader built on torch.arange, batch by batch, as lists of ints."""
     return [batch.tolist() if isinstance(batch, torch.Tensor) else repr(batch) for batch in loader]
@@ -23,6 +26,12 @@ def _disturb():
 
 
 def _pipeline(module, seed, n_items, batch_size, with_loader):
+    """set_seed(seed), then, for each generator, whether it gives what seeding it with `seed` gives.
+
+    Facts, not the draws: Python's random module is reseeded from the OS in every forked process,
+    so an unseeded draw would differ from one run of the same code to the next, and a diagnosis
+    could never recognise it.
+    """
     import numpy as np
     cuda_seeds = []
     plain = torch.cuda.manual_seed_all
@@ -36,12 +45,14 @@ def _pipeline(module, seed, n_items, batch_size, with_loader):
         module.set_seed(seed)
     finally:
         torch.cuda.manual_seed_all = plain
+    python, numpy, draws = [random.random() for _ in range(3)], np.random.rand(3), torch.rand(3)
+    seeded_python, seeded_numpy = random.Random(seed), np.random.RandomState(seed)
     return {
-        "python": [random.random() for _ in range(3)],
-        "numpy": [float(v) for v in np.random.rand(3)],
-        "torch": torch.rand(3),
+        "python": python == [seeded_python.random() for _ in range(3)],
+        "numpy": bool(np.array_equal(numpy, seeded_numpy.rand(3))),
+        "torch": bool(torch.equal(draws, torch.rand(3, generator=torch.Generator().manual_seed(seed)))),
+        "cuda": seed in cuda_seeds,
         "loader": _epoch(module.seeded_loader(torch.arange(n_items), batch_size, seed)) if with_loader else None,
-        "cuda_seeds": cuda_seeds,
     }
 
 
@@ -57,7 +68,8 @@ def pipeline_twice(module, seed, n_items=20, batch_size=6, with_loader=True):
 
 
 def flags_after_set_seed(module, seed):
-    """Start from the settings a fast, non-deterministic run would have; report them after set_seed."""
+    """Start from the settings a fast, non-deterministic run would have; report them after set_seed
+    (for CUBLAS_WORKSPACE_CONFIG: whether it holds one of the values cuBLAS accepts)."""
     torch.use_deterministic_algorithms(False)
     torch.backends.cudnn.deterministic = False
     torch.backends.cudnn.benchmark = True
@@ -67,7 +79,7 @@ def flags_after_set_seed(module, seed):
         "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),
         "cudnn_deterministic": bool(torch.backends.cudnn.deterministic),
         "cudnn_benchmark": bool(torch.backends.cudnn.benchmark),
-        "cublas_workspace_config": os.environ.get("CUBLAS_WORKSPACE_CONFIG"),
+        "cublas_workspace_config": os.environ.get("CUBLAS_WORKSPACE_CONFIG") in CUBLAS_DETERMINISTIC,
     }
 
 

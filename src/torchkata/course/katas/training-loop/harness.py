@@ -1,9 +1,11 @@
 """Runs in the confined worker: drives the learner's training loops and returns plain data.
 
 Parameters, modules and optimizers cannot cross the process boundary, so these drivers
-return the loss curve, the final parameters and a few facts about the parameter tensors
-(how often they were changed in place, what their gradients look like) for the specs
-to diagnose on the trusted side.
+return the loss curve, the final parameters and two facts about the parameter tensors:
+whether they were changed in place, and whether their gradients end up None, zero or not.
+The specs compare losses and parameters only; the facts let mutant matching tell apart
+mistakes that leave the same numbers (zeroing the gradients before the update, or rebinding
+a loop variable: either way the parameters never move).
 """
 import torch
 
@@ -42,6 +44,10 @@ def _report(losses, w, b, name):
             "updated_in_place": w_facts["version"] > 0 or b_facts["version"] > 0, "grad": grad_state}
 
 
+class OptimizerNotAllowed(Exception):
+    """Raised when train_manual builds a torch.optim optimizer (its own type, so a diagnosis can tell it)."""
+
+
 class _NoOptimizer:
     """While train_manual runs, creating a torch.optim optimizer raises (it must update w and b itself)."""
 
@@ -49,7 +55,8 @@ class _NoOptimizer:
         self.original = torch.optim.Optimizer.__init__
 
         def refuse(*_args, **_kwargs):
-            raise RuntimeError("train_manual must update w and b itself: no torch.optim optimizer")
+            raise OptimizerNotAllowed("train_manual must update w and b itself (w -= lr * w.grad inside "
+                                      "torch.no_grad()): torch.optim belongs to train_module")
         torch.optim.Optimizer.__init__ = refuse
 
     def __exit__(self, *exc):

@@ -10,31 +10,31 @@ SCORES = torch.tensor([[90.0, 70.0, 80.0],
 
 
 @pytest.mark.public(points=2)
-def test_per_student_totals(sub, check_totals):
-    check_totals(sub.per_student_totals(SCORES), SCORES)
+def test_per_student_totals(check_totals):
+    check_totals(SCORES)
 
 
 @pytest.mark.public(points=2)
-def test_per_assignment_means(sub, check_means):
-    check_means(sub.per_assignment_means(SCORES), SCORES)
+def test_per_assignment_means(check_means):
+    check_means(SCORES)
 
 
 @pytest.mark.public(points=2)
-def test_best_assignment_of_each_student(sub, check_best):
-    check_best(sub.harness.best_assignment(SCORES), SCORES)
+def test_best_assignment_of_each_student(check_best):
+    check_best(SCORES)
 
 
 @pytest.mark.public(points=2)
-def test_masked_mean_of_submitted_work(sub, check_masked_mean):
+def test_masked_mean_of_submitted_work(check_masked_mean):
     submitted = torch.tensor([[True, True, False],
                               [True, False, True],
                               [True, True, True],
                               [False, False, True]])
-    check_masked_mean(sub.masked_mean(SCORES, submitted, 1), SCORES, submitted, 1)
+    check_masked_mean(SCORES, submitted, 1)
 
 
 @pytest.mark.public(points=2)
-def test_normalize_features_columns(sub, normalize, check_normalize):
+def test_normalize_features_columns(check_normalize):
     # 6 samples x 3 features on very different scales
     x = torch.tensor([[1.0, 200.0, -0.5],
                       [2.0, 180.0, -0.1],
@@ -42,4 +42,4 @@ def test_normalize_features_columns(sub, normalize, check_normalize):
                       [4.0, 150.0, 0.2],
                       [5.0, 210.0, -0.4],
                       [6.0, 240.0, 0.9]])
-    check_normalize(normalize(x, 0), x, 0)
+    check_normalize(x, 0)

@@ -1,0 +1,61 @@
+"""Runs in the confined worker: drives an optimizer on a small least-squares problem, returns the trajectory.
+
+Parameters and optimizers cannot cross the process boundary, so the spec sends the starting
+parameters, the data, the number of steps and the settings; the drivers here train and return the
+parameters after each step. `run` drives the learner's Adam (with torch.optim switched off),
+`torch_run` drives torch.optim.Adam itself: the ground truth.
+"""
+import torch
+
+
+class InPlaceOnLeafError(Exception):
+    """A parameter that requires grad was changed in place while autograd was recording."""
+
+
+class _NoTorchOptim:
+    """While the learner's optimizer runs, creating a torch.optim optimizer raises: the update is theirs to write."""
+
+    def __enter__(self):
+        self.original = torch.optim.Optimizer.__init__
+
+        def refuse(*_args, **_kwargs):
+            raise RuntimeError("Adam must update the parameters itself: no torch.optim optimizer")
+        torch.optim.Optimizer.__init__ = refuse
+
+    def __exit__(self, *exc):
+        torch.optim.Optimizer.__init__ = self.original
+
+
+def _loss(params, x, y, scale):
+    """scale * mean squared error of the linear model x @ W.T + b; a third parameter, if any, takes no part."""
+    weight, bias = params[0], params[1]
+    return scale * ((x @ weight.T + bias - y) ** 2).mean()
+
+
+def _train(optimizer_class, params, x, y, steps, settings, scale):
+    params = [p.detach().clone().requires_grad_(True) for p in params]
+    optimizer = optimizer_class(params, **settings)
+    trajectory = []
+    for _ in range(steps):
+        for p in params:
+            p.grad = None
+        _loss(params, x, y, scale).backward()
+        optimizer.step()
+        trajectory.append([p.detach().clone() for p in params])
+    return trajectory
+
+
+def run(module, params, x, y, steps, settings, scale=1.0):
+    """The learner's Adam(params, **settings), `steps` steps."""
+    with _NoTorchOptim():
+        try:
+            return _train(module.Adam, params, x, y, steps, settings, scale)
+        except RuntimeError as exc:
+            if "leaf Variable that requires grad is being used in an in-place operation" in str(exc):
+                raise InPlaceOnLeafError(str(exc)) from None
+            raise
+
+
+def torch_run(module, params, x, y, steps, settings, scale=1.0):
+    """The same training with torch.optim.Adam."""
+    return _train(torch.optim.Adam, params, x, y, steps, settings, scale)

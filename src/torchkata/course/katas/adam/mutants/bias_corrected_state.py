@@ -1,0 +1,31 @@
+"""Known-wrong: the bias-corrected moments are stored back into m and v, so the correction compounds from step to step."""
+import torch
+
+
+class Adam:
+    """Adam, as torch.optim.Adam defines it (no weight decay, no amsgrad)."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.params = list(params)
+        self.lr = lr
+        self.betas = betas
+        self.eps = eps
+        self.t = 0                                   # the number of steps taken so far
+        self.m = [torch.zeros_like(p) for p in self.params]   # 1st moment: mean of the gradients
+        self.v = [torch.zeros_like(p) for p in self.params]   # 2nd moment: mean of the squared gradients
+
+    def step(self):
+        """Update every parameter that has a gradient, in place."""
+        beta1, beta2 = self.betas
+        self.t += 1                                  # t = 1 at the first step
+        with torch.no_grad():
+            for i, p in enumerate(self.params):
+                if p.grad is None:
+                    continue
+                g = p.grad
+                self.m[i] = beta1 * self.m[i] + (1 - beta1) * g
+                self.v[i] = beta2 * self.v[i] + (1 - beta2) * g * g
+                self.m[i] = self.m[i] / (1 - beta1 ** self.t)
+                self.v[i] = self.v[i] / (1 - beta2 ** self.t)
+                m_hat, v_hat = self.m[i], self.v[i]
+                p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)

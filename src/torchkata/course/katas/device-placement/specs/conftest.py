@@ -1,0 +1,147 @@
+"""Shared checks for the device-placement specs.
+
+The learner's code runs in the worker on a model and tensors built there (harness.py), which simulates
+a separate device even on a machine without a GPU: the data start "on the host", only what .to(device)
+returns is "on the device", and mixing the two raises PyTorch's mixed-device error. The drivers report
+every move (of the model, of x, of y), what the model received, and where the result came back; the
+values are compared with the reference's run on the CPU: a sum of `fan_in` products per output, hence
+condition=fan_in (GPU and CPU may add them in different orders).
+"""
+import types
+
+import pytest
+import torch
+
+from torchkata.spec import expect_close, fail
+
+SIMULATED = "simulated by the grader"
+
+
+def make_data(seed, n, features, outputs):
+    gen = torch.Generator().manual_seed(seed)
+    return torch.randn(n, features, generator=gen), torch.randn(n, outputs, generator=gen)
+
+
+def _raised(function, message):
+    fail(f"{function} raised an exception", f"{function}에서 예외가 발생했습니다",
+         [{"en": f"your code raised {message}", "ko": f"코드에서 예외가 발생했습니다: {message}"}])
+
+
+def _moved(report, role, device):
+    return device in report["moves"].get(role, [])
+
+
+def check_placement(report, function, device):
+    """The model and every tensor went to `device` before the forward: name what did not."""
+    error = report["error"]
+    if not error:
+        return
+    if "cuda" in report["model_moves"] + [d for moves in report["moves"].values() for d in moves] \
+            and device != "cuda":
+        fail(f"{function} moved something to \"cuda\", but the device you were given is \"{device}\": move the model "
+             "and the data with .to(device), the argument, and never write \"cuda\" into the code. Code that "
+             "hard-codes \"cuda\" fails on every machine without a GPU",
+             f"{function}에서 무언가를 \"cuda\"로 옮겼지만, 받은 장치는 \"{device}\"입니다. 모델과 데이터는 인자로 "
+             "받은 device로 .to(device)를 써서 옮기고, 코드에 \"cuda\"를 직접 쓰지 마세요. \"cuda\"를 하드코딩한 "
+             "코드는 GPU가 없는 컴퓨터에서 모두 실패합니다",
+             [{"en": f"your code raised {error}", "ko": f"코드에서 예외가 발생했습니다: {error}"}])
+    if SIMULATED in error or "Expected all tensors to be on the same device" in error:
+        detail = [{"en": f"your code raised {error}", "ko": f"코드에서 예외가 발생했습니다: {error}"}]
+        if "host" in report["forward_inputs"]:
+            if _moved(report, "x", device):
+                fail("x.to(device) was called, but the model still received the x that lives on the CPU: .to() on a "
+                     "tensor does not move it in place, it returns a new tensor on the device. Keep it: "
+                     "x = x.to(device)",
+                     "x.to(device)를 호출했지만 모델에는 여전히 CPU에 있는 x가 들어갔습니다. 텐서의 .to()는 텐서를 "
+                     "제자리에서 옮기지 않고, 장치에 있는 새 텐서를 돌려줍니다. 그 결과를 받아 두세요: "
+                     "x = x.to(device)",
+                     detail)
+            fail("the model is on the device but x is still on the CPU: move the data too, x = x.to(device). "
+                 "A model and its input must be on the same device",
+                 "모델은 장치에 있는데 x는 아직 CPU에 있습니다. 데이터도 옮기세요: x = x.to(device). 모델과 입력은 "
+                 "같은 장치에 있어야 합니다",
+                 detail)
+        if device not in report["model_moves"]:
+            fail("x is on the device but the model is still on the CPU: call model.to(device) (a module moves in "
+                 "place, its parameters and buffers with it)",
+                 "x는 장치에 있는데 모델은 아직 CPU에 있습니다. model.to(device)를 호출하세요 (모듈은 제자리에서 "
+                 "파라미터와 버퍼를 함께 옮깁니다)",
+                 detail)
+        if not _moved(report, "y", device):
+            fail("the targets y are still on the CPU while the output is on the device: move them too, "
+                 "y = y.to(device), before computing the loss",
+                 "출력은 장치에 있는데 정답 y는 아직 CPU에 있습니다. 손실을 계산하기 전에 y도 옮기세요: "
+                 "y = y.to(device)",
+                 detail)
+        fail("y.to(device) was called, but the loss still received the y that lives on the CPU: .to() returns a "
+             "new tensor; keep it: y = y.to(device)",
+             "y.to(device)를 호출했지만 손실 계산에는 여전히 CPU에 있는 y가 들어갔습니다. .to()는 새 텐서를 "
+             "돌려주니 그 결과를 받아 두세요: y = y.to(device)",
+             detail)
+    _raised(function, error)
+
+
+def check_predict(report, expected, device, fan_in):
+    check_placement(report, "predict", device)
+    place = report["result_place"]
+    if place == "device":
+        fail("predict returned the output where it was computed, on the device: bring it back with .cpu() "
+             "(output.cpu()) before returning it. Logging, NumPy and plotting need tensors in CPU memory",
+             "predict가 계산한 장치에 있는 출력을 그대로 돌려주었습니다. 돌려주기 전에 .cpu()로 가져오세요 "
+             "(output.cpu()). 로그 출력, NumPy, 그래프 그리기에는 CPU 메모리에 있는 텐서가 필요합니다")
+    if place != "host":
+        fail(f"predict returned a {place}: return the model's output, a tensor",
+             f"predict가 돌려준 값이 텐서가 아니라 {place}입니다. 모델의 출력 텐서를 돌려주세요")
+    if report["requires_grad"]:
+        fail("the output still tracks gradients: run the model under `with torch.no_grad():` for inference",
+             "출력이 아직 그래디언트를 추적합니다. 추론할 때는 `with torch.no_grad():` 안에서 모델을 실행하세요")
+    expect_close(report["result"], expected["result"], condition=fan_in,
+                 what={"en": "predict's output", "ko": "predict의 출력"})
+
+
+def check_evaluate(report, expected, device, terms):
+    check_placement(report, "evaluate", device)
+    if report["type"] != "float":
+        if report["type"] == "Tensor":
+            fail("evaluate returned a tensor: return the loss as a Python float with loss.item(), which also copies "
+                 "it from the device to the CPU",
+                 "evaluate가 텐서를 돌려주었습니다. loss.item()으로 손실을 파이썬 float으로 돌려주세요. "
+                 ".item()은 값을 장치에서 CPU로 복사해 오기도 합니다")
+        fail(f"evaluate returned a {report['type']}: return the loss as a Python float, loss.item()",
+             f"evaluate가 돌려준 값이 {report['type']}입니다. 손실을 파이썬 float으로 돌려주세요: loss.item()")
+    expect_close(torch.tensor([report["value"]], dtype=torch.float64),
+                 torch.tensor([expected["value"]], dtype=torch.float64), dtype=torch.float32, check_dtype=False,
+                 condition=terms, what={"en": "the loss", "ko": "손실"})
+
+
+def check_pick(report, simulated):
+    if report["error"]:
+        _raised("pick_device", report["error"])
+    if report["type"] != "device":
+        fail(f"pick_device returned a {report['type']}: return a torch.device, "
+             "torch.device(\"cuda\" if torch.cuda.is_available() else \"cpu\")",
+             f"pick_device가 돌려준 값이 {report['type']}입니다. torch.device를 돌려주세요: "
+             "torch.device(\"cuda\" if torch.cuda.is_available() else \"cpu\")")
+    available = report["cuda_available"]
+    if report["device_type"] == ("cuda" if available else "cpu"):
+        return
+    en_when = (f"torch.cuda.is_available() returned {available}" + (" (the grader made it so)" if simulated else ""))
+    ko_when = (f"torch.cuda.is_available()이 {available}를 돌려주었는데" + (" (채점기가 그렇게 만든 상황)" if simulated else ""))
+    if available:
+        fail(f"{en_when}, yet pick_device returned {report['device']}: use the GPU when there is one",
+             f"{ko_when} pick_device가 {report['device']}를 돌려주었습니다. GPU가 있으면 GPU를 쓰세요")
+    fail(f"{en_when}, yet pick_device returned {report['device']}: ask torch.cuda.is_available() and fall back "
+         "to torch.device(\"cpu\") when there is no GPU",
+         f"{ko_when} pick_device가 {report['device']}를 돌려주었습니다. torch.cuda.is_available()로 확인하고, "
+         "GPU가 없으면 torch.device(\"cpu\")를 돌려주세요")
+
+
+@pytest.fixture
+def data():
+    """data(seed, n, features, outputs) -> (x, y) on the CPU."""
+    return make_data
+
+
+@pytest.fixture
+def checks():
+    return types.SimpleNamespace(predict=check_predict, evaluate=check_evaluate, pick=check_pick)

@@ -1,0 +1,20 @@
+"""Known-wrong: evaluation multiplies by (1 - p), as non-inverted dropout would."""
+import torch
+from torch import nn
+
+
+def dropout(x, p=0.5, training=True, generator=None):
+    if not training:
+        return x * (1 - p)
+    keep = torch.rand(x.shape, generator=generator) >= p
+    return x * keep / (1 - p)
+
+
+class Dropout(nn.Module):
+    def __init__(self, p=0.5, generator=None):
+        super().__init__()
+        self.p = p
+        self.generator = generator
+
+    def forward(self, x):
+        return dropout(x, self.p, self.training, self.generator)

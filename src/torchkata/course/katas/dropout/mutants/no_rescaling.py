@@ -1,0 +1,20 @@
+"""Known-wrong: the kept elements are not divided by (1 - p), so the mean shrinks."""
+import torch
+from torch import nn
+
+
+def dropout(x, p=0.5, training=True, generator=None):
+    if not training:
+        return x
+    keep = torch.rand(x.shape, generator=generator) >= p
+    return x * keep
+
+
+class Dropout(nn.Module):
+    def __init__(self, p=0.5, generator=None):
+        super().__init__()
+        self.p = p
+        self.generator = generator
+
+    def forward(self, x):
+        return dropout(x, self.p, self.training, self.generator)

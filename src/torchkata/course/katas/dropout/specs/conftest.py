@@ -1,0 +1,134 @@
+"""Shared by the dropout specs: grade one call and name what is wrong with the mask.
+
+The mask is fixed by the prompt (keep = torch.rand(x.shape, generator=generator) >= p), so a
+correct result is known element by element. When a result is a valid dropout pattern (every
+element 0 or x / (1 - p)) but with another mask, the checks below say where the mask came from;
+the scaling mistakes are left to the mutants' diagnoses.
+"""
+import pytest
+import torch
+
+from torchkata.numerics import close_mask, magnitude, tolerance
+from torchkata.spec import expect, expect_close, expect_tensor, fail
+
+GENERATOR_EN = ("the mask did not come from the `generator` argument: draw it with "
+                "torch.rand(x.shape, generator=generator), never from the global random number generator")
+GENERATOR_KO = ("마스크가 인자로 받은 `generator`에서 나오지 않았습니다. 전역 난수 생성기 말고 "
+                "torch.rand(x.shape, generator=generator)로 뽑으세요")
+
+
+def mask(x: torch.Tensor, p: float, seed: int, dtype=torch.float32) -> torch.Tensor:
+    """The keep mask the prompt asks for (True: keep), drawn here from a private generator."""
+    return torch.rand(x.shape, generator=torch.Generator().manual_seed(seed), dtype=dtype) >= p
+
+
+def _check_generator(sub, x, p, seed):
+    facts = sub.harness.randomness(x, p, seed)
+    if not facts["same_for_same_seed"] or not facts["global_rng_untouched"]:
+        fail(GENERATOR_EN, GENERATOR_KO)
+
+
+@pytest.fixture
+def check_generator(sub):
+    """Two calls with generators seeded alike agree, and the global generator is left alone."""
+    def check(x: torch.Tensor, p: float, seed: int) -> None:
+        _check_generator(sub, x, p, seed)
+    return check
+
+
+def _kept(got: torch.Tensor, x: torch.Tensor, p: float):
+    """got's keep mask if got is a valid dropout of x (each element 0 or x / (1 - p)), else None."""
+    g, scaled = got.detach().double(), x.double() / (1 - p)
+    zero = g == 0
+    rtol, atol = tolerance(got.dtype, 1.0, magnitude(scaled))
+    survivor = close_mask(g, scaled, rtol, atol)
+    if not bool((zero | survivor).all()):
+        return None
+    return ~zero
+
+
+def _explain_mask(sub, got, x, p, seed):
+    if not isinstance(got, torch.Tensor) or got.shape != x.shape or not got.is_floating_point():
+        return
+    kept = _kept(got, x, p)
+    if kept is None:
+        return
+    want = mask(x, p, seed)
+    if bool(torch.equal(kept, want)):
+        return
+    if p > 0 and bool(torch.equal(kept, ~want)):
+        fail("the mask is the wrong way round: you kept the elements with torch.rand(...) < p, so each element "
+             "survives with probability p. Keep an element when torch.rand(...) >= p, so it is dropped with "
+             "probability p",
+             "마스크가 거꾸로입니다. torch.rand(...) < p인 원소를 남겨서 각 원소가 확률 p로 살아남았습니다. "
+             "torch.rand(...) >= p일 때 남겨야 원소가 확률 p로 0이 됩니다")
+    if x.dtype != torch.float32 and bool(torch.equal(kept, mask(x, p, seed, dtype=x.dtype))):
+        fail(f"the random numbers were drawn in {x.dtype} (torch.rand_like(x) does that), which gives another "
+             "mask: draw them exactly as the prompt says, torch.rand(x.shape, generator=generator)",
+             f"난수를 {x.dtype}로 뽑아서(torch.rand_like(x)가 그렇게 합니다) 마스크가 달라졌습니다. "
+             "문제에 적힌 그대로 torch.rand(x.shape, generator=generator)로 뽑으세요")
+    _check_generator(sub, x, p, seed)
+    fail("your result is a valid dropout, but not with the mask the prompt fixes, so it cannot be checked "
+         "element by element: draw it exactly as keep = torch.rand(x.shape, generator=generator) >= p "
+         "(not torch.bernoulli, not torch.rand_like, one draw per call)",
+         "드롭아웃으로는 맞지만 문제에서 정한 마스크가 아니라서 원소별로 채점할 수 없습니다. "
+         "keep = torch.rand(x.shape, generator=generator) >= p 그대로 뽑으세요 "
+         "(torch.bernoulli나 torch.rand_like는 쓰지 말고, 호출마다 한 번만 뽑으세요)")
+
+
+@pytest.fixture
+def check_train(sub, ref):
+    """Training mode: dropout(x, p, True, generator seeded with `seed`) against the reference."""
+    def check(x: torch.Tensor, p: float, seed: int) -> torch.Tensor:
+        got = sub.harness.call(x, p, True, seed)
+        expected = ref.harness.call(x, p, True, seed)
+        expect_tensor(got)
+        _explain_mask(sub, got, x, p, seed)
+        expect_close(got, expected)
+        return got
+    return check
+
+
+@pytest.fixture
+def check_eval(sub, ref):
+    """Evaluation mode: the input comes back unchanged."""
+    def check(x: torch.Tensor, p: float, seed: int) -> None:
+        got = sub.harness.call(x, p, False, seed)
+        expect_tensor(got)
+        expect_close(got, ref.harness.call(x, p, False, seed),
+                     what={"en": "the result in evaluation mode (training=False), which must be x unchanged,",
+                           "ko": "평가 모드(training=False)의 결과(x와 같아야 함)"})
+    return check
+
+
+@pytest.fixture
+def check_layer(sub, ref):
+    """The Dropout module: build it, switch it with .train() / .eval(), compare every output."""
+    def check(x: torch.Tensor, p, seed: int, modes: list) -> None:
+        facts, outs = sub.harness.layer_run(x, p, seed, modes)
+        expect(facts["is_module"],
+               en="Dropout must be an nn.Module: declare it as class Dropout(nn.Module) and call super().__init__()",
+               ko="Dropout은 nn.Module이어야 합니다. class Dropout(nn.Module)로 선언하고 super().__init__()을 호출하세요")
+        expect(facts["parameters"] == 0,
+               en="Dropout has no learnable parameters: keep p as a plain number, not an nn.Parameter",
+               ko="Dropout에는 학습할 파라미터가 없습니다. p는 nn.Parameter가 아니라 그냥 숫자로 저장하세요")
+        expect(facts["training_at_start"],
+               en="a new layer must start in training mode (self.training is True): do not call .eval() in __init__",
+               ko="새로 만든 레이어는 학습 모드(self.training이 True)에서 시작해야 합니다. __init__에서 .eval()을 "
+                  "호출하지 마세요")
+        _, want = ref.harness.layer_run(x, p, seed, modes)
+        for i, (mode, got, expected) in enumerate(zip(modes, outs, want), start=1):
+            expect_tensor(got)
+            same_kind = got.shape == x.shape and got.dtype == x.dtype
+            if mode == "eval" and same_kind and not torch.allclose(got.detach(), x):
+                fail(f"call {i}: after .eval() the layer must return its input unchanged: pass self.training to "
+                     "dropout (nn.Module's .train() and .eval() set it)",
+                     f"{i}번째 호출: .eval() 다음에는 레이어가 입력을 그대로 돌려줘야 합니다. dropout에 "
+                     "self.training을 넘기세요 (nn.Module의 .train()과 .eval()이 이 값을 바꿉니다)")
+            if mode == "train" and p != 0 and same_kind and torch.equal(got.detach(), x):
+                fail(f"call {i}: after .train() the layer dropped nothing: pass self.training to dropout",
+                     f"{i}번째 호출: .train() 다음인데 레이어가 아무것도 0으로 만들지 않았습니다. dropout에 "
+                     "self.training을 넘기세요")
+            expect_close(got, expected, what={"en": f"the output of call {i} (in {mode} mode)",
+                                              "ko": f"{i}번째 호출의 출력 ({'학습' if mode == 'train' else '평가'} 모드)"})
+    return check

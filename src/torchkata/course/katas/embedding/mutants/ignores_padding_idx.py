@@ -1,0 +1,6 @@
+"""Known-wrong: padding_idx is ignored."""
+import torch
+
+
+def embedding(ids, weight, padding_idx=None):
+    return weight[ids]

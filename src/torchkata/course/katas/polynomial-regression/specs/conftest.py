@@ -1,0 +1,131 @@
+"""Shared checks for the polynomial-regression specs.
+
+fit_cubic runs in the worker through harness.fit (the learner's, and the reference's under the
+same seed), and comes back as plain data: the loss of every epoch and the coefficients [a, b, c, d].
+The curve is compared with the reference's: rounding may differ between correct formulations
+(x ** 3 or x * x * x, squeeze or unsqueeze) and builds up over the updates, hence condition=epochs.
+"""
+import pytest
+import torch
+
+from torchkata.spec import SpecFailure, expect, expect_close, fail
+
+
+def cubic_data(coeffs, n=50, low=-1.0, high=1.0, noise=0.0, seed=0, dtype=torch.float32):
+    """x of shape (n,) evenly spaced in [low, high] and y = a + b*x + c*x**2 + d*x**3 (+ noise)."""
+    a, b, c, d = coeffs
+    x = torch.linspace(low, high, n, dtype=dtype)
+    y = a + b * x + c * x ** 2 + d * x ** 3
+    if noise:
+        y = y + noise * torch.randn(n, generator=torch.Generator().manual_seed(seed), dtype=dtype)
+    return x, y
+
+
+def _run(sub, ref, x, y, lr, epochs, seed):
+    got = sub.harness.fit(x, y, lr, epochs, seed)
+    if "error" in got:
+        message = got["error"]
+        detail = [{"en": f"your code raised {message}", "ko": f"코드에서 예외가 발생했습니다: {message}"}]
+        if "cannot be multiplied" in message:
+            fail("model(features) failed on the shapes: nn.Linear(3, 1) needs features of shape (N, 3), one row per "
+                 "sample and one column per power of x. Stack x, x**2, x**3 along dim=1",
+                 "model(features)에서 shape이 맞지 않아 오류가 났습니다. nn.Linear(3, 1)에는 샘플마다 한 행, x의 "
+                 "거듭제곱마다 한 열인 (N, 3) shape의 특징이 들어가야 합니다. x, x**2, x**3을 dim=1로 쌓으세요",
+                 detail)
+        fail("fit_cubic raised an exception", "fit_cubic에서 예외가 발생했습니다", detail)
+    return got, ref.harness.fit(x, y, lr, epochs, seed)
+
+
+def _close(a, b):
+    """Two losses that agree to float32 precision (relative to their size)."""
+    return abs(a - b) <= 1e-5 * max(abs(a), abs(b), 1e-12)
+
+
+def _check(got, exp, epochs):
+    losses, expected = got["losses"], exp["losses"]
+    if len(losses) != epochs:
+        fail("fit_cubic did not return one loss per epoch: append loss.item() once per epoch",
+             "fit_cubic이 에포크마다 손실을 하나씩 돌려주지 않았습니다. 에포크마다 loss.item()을 한 번씩 리스트에 "
+             "추가하세요",
+             [{"en": f"{len(losses)} losses for {epochs} epochs", "ko": f"{epochs}에포크에 손실 {len(losses)}개"}])
+    if not got["floats"]:
+        fail("the losses must be a list of Python floats: append loss.item(), not the loss tensor",
+             "손실은 파이썬 float의 리스트여야 합니다. 손실 텐서가 아니라 loss.item()을 추가하세요")
+    if epochs > 1 and len(set(losses)) == 1:
+        fail("the loss never changes: the optimizer is not updating this model. Build the optimizer after the "
+             "model, from its parameters: torch.optim.SGD(model.parameters(), lr=lr), and call optimizer.step() "
+             "every epoch",
+             "손실이 전혀 변하지 않습니다. 옵티마이저가 이 모델을 업데이트하지 않고 있습니다. 옵티마이저는 모델을 "
+             "만든 뒤에 그 파라미터로 만드세요: torch.optim.SGD(model.parameters(), lr=lr). 그리고 에포크마다 "
+             "optimizer.step()을 호출하세요")
+    if epochs:
+        try:
+            expect_close(torch.tensor(losses[:1], dtype=torch.float64),
+                         torch.tensor(expected[:1], dtype=torch.float64), dtype=torch.float32, check_dtype=False,
+                         what={"en": "the first loss (before any update)", "ko": "첫 손실(업데이트 전)"})
+        except SpecFailure as exc:
+            if len(expected) > 1 and _close(losses[0], expected[1]):
+                fail("your losses are one epoch ahead of the reference: append loss.item() of the loss you just "
+                     "computed, before optimizer.step(), so the first entry is the loss of the initial parameters",
+                     "손실이 기준보다 한 에포크씩 앞서 있습니다. 방금 계산한 손실의 loss.item()을 optimizer.step() "
+                     "전에 추가해서, 첫 번째 값이 초기 파라미터의 손실이 되게 하세요",
+                     exc.details)
+            fail("the very first loss, before any update, differs from the reference: start exactly as the prompt "
+                 "says (torch.manual_seed(seed), then model = nn.Linear(3, 1), nothing random in between), use "
+                 "nn.MSELoss() on a prediction of y's shape (N,), and check make_features",
+                 "업데이트 전의 첫 손실부터 기준과 다릅니다. 문제에 적힌 대로 시작하고(torch.manual_seed(seed) 다음에 "
+                 "바로 model = nn.Linear(3, 1), 그 사이에 난수를 쓰는 코드 없이), y와 같은 shape (N,)의 예측에 "
+                 "nn.MSELoss()를 쓰고, make_features도 확인하세요",
+                 exc.details)
+    expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64),
+                 dtype=torch.float32, check_dtype=False, condition=max(epochs, 1),
+                 what={"en": "the loss curve", "ko": "손실 곡선"})
+    coeffs = got["coeffs"]
+    if coeffs.shape == exp["coeffs"].shape == (4,) and not torch.allclose(coeffs, exp["coeffs"]) \
+            and torch.allclose(coeffs.roll(1), exp["coeffs"]):
+        fail("the coefficients are in the wrong order: return [a, b, c, d] = [bias, weight for x, weight for x**2, "
+             "weight for x**3], i.e. torch.cat([model.bias, model.weight[0]])",
+             "계수의 순서가 틀렸습니다. [a, b, c, d] = [편향, x의 가중치, x**2의 가중치, x**3의 가중치] 순서, 즉 "
+             "torch.cat([model.bias, model.weight[0]])을 돌려주세요")
+    expect_close(coeffs, exp["coeffs"], condition=max(epochs, 1),
+                 what={"en": "the coefficient vector [a, b, c, d]", "ko": "계수 벡터 [a, b, c, d]"})
+
+
+@pytest.fixture
+def data():
+    """data(coeffs, n=50, low=-1, high=1, noise=0, seed=0) -> (x, y) on the cubic a + b*x + c*x**2 + d*x**3."""
+    return cubic_data
+
+
+@pytest.fixture
+def check_fit(sub, ref):
+    """Run fit_cubic for the learner and the reference; compare the curves and coefficients. Returns the learner's run."""
+    def check(x, y, lr, epochs, seed):
+        got, exp = _run(sub, ref, x, y, lr, epochs, seed)
+        _check(got, exp, epochs)
+        return got
+    return check
+
+
+@pytest.fixture
+def check_features(sub, ref):
+    def check(x):
+        got = sub.make_features(x)
+        expect_close(got, ref.make_features(x.double()), dtype=x.dtype,
+                     what={"en": "make_features(x)", "ko": "make_features(x)"})
+        return got
+    return check
+
+
+def _expect_recovered(coeffs, true):
+    """The learned coefficients must be within 0.01 of the cubic the data came from."""
+    error = float((coeffs.double() - torch.tensor(true, dtype=torch.float64)).abs().max())
+    expect(error < 1e-2,
+           en=f"the cubic was not recovered: the coefficients are off by up to {error:.3g} (at most 0.01 expected)",
+           ko=f"3차 다항식을 복원하지 못했습니다. 계수가 최대 {error:.3g}만큼 다릅니다 (0.01 이하여야 합니다)")
+
+
+@pytest.fixture
+def expect_recovered():
+    """expect_recovered(coeffs, true): the learned [a, b, c, d] are within 0.01 of `true`."""
+    return _expect_recovered

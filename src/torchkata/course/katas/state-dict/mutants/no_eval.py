@@ -1,0 +1,28 @@
+"""Known-wrong: load_model returns the model still in training mode (no model.eval())."""
+import torch
+from torch import nn
+
+
+def save_checkpoint(model: nn.Module, optimizer: torch.optim.Optimizer, epoch: int, path: str) -> None:
+    """Save the model's and the optimizer's state_dict, and the epoch, to `path`."""
+    checkpoint = {
+        "model": model.state_dict(),
+        "optimizer": optimizer.state_dict(),
+        "epoch": epoch,
+    }
+    torch.save(checkpoint, path)
+
+
+def load_model(path: str, model: nn.Module) -> nn.Module:
+    """Load the weights saved at `path` into `model` (freshly built), switch it to evaluation mode, return it."""
+    checkpoint = torch.load(path, weights_only=True)
+    model.load_state_dict(checkpoint["model"])
+    return model
+
+
+def resume(path: str, model: nn.Module, optimizer: torch.optim.Optimizer) -> int:
+    """Load the model's and the optimizer's state saved at `path` into fresh ones; return the saved epoch."""
+    checkpoint = torch.load(path, weights_only=True)
+    model.load_state_dict(checkpoint["model"])
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    return checkpoint["epoch"]

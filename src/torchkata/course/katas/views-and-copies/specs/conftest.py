@@ -1,0 +1,163 @@
+"""Shared checks for the views-and-copies specs.
+
+The harness reports what the learner's code did to memory (see harness.py). Each check below
+compares one fact of the learner's report with the reference's and, when they differ, says which
+fact is wrong; the mutants in kata.toml then say why. Values are copies or exact arithmetic on
+small numbers, so they must match exactly (expect_close's defaults).
+"""
+import pytest
+import torch
+
+from torchkata.spec import expect, expect_close, fail
+
+
+def _expect_kind(report, want, call):
+    got = report["type"]
+    expect(got == want,
+           en=f"{call} returned a {got}, expected a {want}",
+           ko=f"{call}의 반환값이 {want}가 아니라 {got}입니다")
+
+
+@pytest.fixture
+def check_add(sub, ref):
+    def check(x, value, inplace):
+        call = f"add_scalar(x, value, inplace={inplace})"
+        got = sub.harness.add_report(x, value, inplace)
+        want = ref.harness.add_report(x, value, inplace)
+        _expect_kind(got, "Tensor", call)
+        expect_close(got["result"], want["result"], what={"en": f"the result of {call}", "ko": f"{call}의 결과"})
+        if inplace:
+            expect(got["x_changed"],
+                   en=f"{call} left x unchanged: an in-place operation must change the caller's x itself",
+                   ko=f"{call}를 호출했는데 x가 그대로입니다. in-place 연산은 호출한 쪽의 x 자체를 바꿔야 합니다")
+            expect(got["returned_x"],
+                   en=f"{call} changed x but returned another tensor: return x itself, as in-place methods such as "
+                      "add_ do",
+                   ko=f"{call}가 x를 바꾸긴 했지만 다른 텐서를 반환했습니다. add_ 같은 in-place 메서드처럼 x 자신을 "
+                      "반환하세요")
+        else:
+            expect(not got["x_changed"],
+                   en=f"{call} changed its input x: an out-of-place operation must leave x as it was and return "
+                      "a new tensor",
+                   ko=f"{call}가 입력 x를 바꿨습니다. out-of-place 연산은 x를 그대로 두고 새 텐서를 반환해야 합니다")
+            expect(not got["shares_memory"],
+                   en=f"the result of {call} shares memory with x: return a new tensor",
+                   ko=f"{call}의 결과가 x와 메모리를 공유합니다. 새 텐서를 반환하세요")
+    return check
+
+
+@pytest.fixture
+def check_row(sub, ref):
+    def check(x, i, copy):
+        call = f"get_row(x, i, copy={copy})"
+        got = sub.harness.row_report(x, i, copy)
+        want = ref.harness.row_report(x, i, copy)
+        _expect_kind(got, "Tensor", call)
+        expect(not got["x_changed_by_the_call"],
+               en=f"{call} changed x: reading a row must not modify the tensor",
+               ko=f"{call}가 x를 바꿨습니다. 행을 읽기만 해야지 텐서를 수정하면 안 됩니다")
+        expect_close(got["row"], want["row"], what={"en": f"the row from {call}", "ko": f"{call}가 반환한 행"})
+        if copy:
+            expect(not got["shares_memory"] and not got["x_changed_by_writing_the_row"],
+                   en=f"the row from {call} still shares memory with x: writing into it changed x. A copy must be "
+                      "independent",
+                   ko=f"{call}가 반환한 행이 여전히 x와 메모리를 공유합니다. 행에 값을 쓰자 x도 바뀌었습니다. "
+                      "복사본은 x와 독립적이어야 합니다")
+        else:
+            expect(got["shares_memory"] and got["x_changed_by_writing_the_row"],
+                   en=f"the row from {call} does not share memory with x: writing into it left x unchanged. A view "
+                      "must share x's memory",
+                   ko=f"{call}가 반환한 행이 x와 메모리를 공유하지 않습니다. 행에 값을 써도 x가 바뀌지 않았습니다. "
+                      "뷰는 x와 메모리를 공유해야 합니다")
+    return check
+
+
+@pytest.fixture
+def check_from_numpy(sub, ref):
+    def check(values, copy):
+        call = f"numpy_to_tensor(a, copy={copy})"
+        got = sub.harness.from_numpy_report(values, copy)
+        want = ref.harness.from_numpy_report(values, copy)
+        _expect_kind(got, "Tensor", call)
+        expect_close(got["tensor"], want["tensor"],
+                     what={"en": f"the tensor from {call}", "ko": f"{call}가 반환한 텐서"})
+        if copy:
+            expect(not got["tensor_follows_the_array"],
+                   en=f"the tensor from {call} changed when the array was changed in place: it shares the array's "
+                      "memory, but a copy was asked for",
+                   ko=f"배열을 in-place로 바꾸자 {call}가 반환한 텐서도 바뀌었습니다. 배열과 메모리를 공유하고 "
+                      "있는데, 여기서는 복사본이 필요합니다")
+        else:
+            expect(got["tensor_follows_the_array"],
+                   en=f"the tensor from {call} did not change when the array was changed in place: it is a copy, "
+                      "but it must share the array's memory",
+                   ko=f"배열을 in-place로 바꿨는데 {call}가 반환한 텐서는 그대로입니다. 복사본을 만든 것인데, "
+                      "여기서는 배열과 메모리를 공유해야 합니다")
+    return check
+
+
+@pytest.fixture
+def check_to_numpy(sub, ref):
+    def check(values):
+        call = "tensor_to_numpy(t)"
+        got = sub.harness.to_numpy_report(values)
+        want = ref.harness.to_numpy_report(values)
+        _expect_kind(got, "ndarray", call)
+        expect_close(got["array"], want["array"],
+                     what={"en": f"the array from {call}", "ko": f"{call}가 반환한 배열"})
+        expect(got["array_follows_the_tensor"],
+               en=f"the array from {call} did not change when the tensor was changed in place: it is a copy, but "
+                  "it must share the tensor's memory",
+               ko=f"텐서를 in-place로 바꿨는데 {call}가 반환한 배열은 그대로입니다. 복사본을 만든 것인데, "
+                  "여기서는 텐서와 메모리를 공유해야 합니다")
+    return check
+
+
+@pytest.fixture
+def check_total(sub, ref):
+    def check(t):
+        got = sub.total(t)
+        want = ref.total(t)
+        if isinstance(got, torch.Tensor):
+            fail("total() returned a tensor: return a Python number, with .item() on the one-element sum",
+                 "total()이 텐서를 반환했습니다. 원소가 하나인 합계 텐서에 .item()을 호출해서 파이썬 숫자로 "
+                 "반환하세요")
+        expect(type(got) is type(want),
+               en=f"total() of a {t.dtype} tensor returned a Python {type(got).__name__}, expected a "
+                  f"{type(want).__name__}: .item() gives int for integer and bool tensors and float for floating ones",
+               ko=f"{t.dtype} 텐서에 대한 total()이 파이썬 {type(got).__name__}를 반환했는데, "
+                  f"{type(want).__name__}여야 합니다. .item()은 정수나 bool 텐서에서는 int, 실수 텐서에서는 "
+                  "float를 돌려줍니다")
+        # compared as tensors in the input's dtype: a float32 sum may be rounded once per term
+        dtype = torch.float64 if isinstance(want, float) else torch.int64
+        expect_close(torch.tensor(got, dtype=dtype), torch.tensor(want, dtype=dtype),
+                     dtype=t.dtype if t.is_floating_point() else torch.int64, check_dtype=False,
+                     condition=t.numel(), what={"en": "the total", "ko": "합계"})
+    return check
+
+
+@pytest.fixture
+def check_cast(sub, ref):
+    def check(x, dtype):
+        expect_close(sub.cast(x, dtype), ref.cast(x, dtype),
+                     what={"en": f"cast(x, {dtype})", "ko": f"cast(x, {dtype})의 결과"})
+    return check
+
+
+@pytest.fixture
+def check_clip(sub, ref):
+    def check(values, max_abs):
+        call = "clip_(w, max_abs)"
+        got = sub.harness.clip_report(values, max_abs)
+        if got["error"] == "leaf in place":
+            fail(f"{call} raised RuntimeError: autograd does not allow an in-place operation on a leaf that "
+                     "requires grad. Do the update inside a `with torch.no_grad():` block",
+                     f"{call}에서 RuntimeError가 발생했습니다. autograd는 requires_grad=True인 리프 텐서에 대한 "
+                     "in-place 연산을 허용하지 않습니다. `with torch.no_grad():` 블록 안에서 값을 바꾸세요")
+        want = ref.harness.clip_report(values, max_abs)
+        expect_close(got["w"], want["w"], what={"en": f"w after {call}", "ko": f"{call} 뒤의 w"})
+        expect(got["is_leaf"] and got["requires_grad"],
+               en=f"after {call}, w is no longer a leaf that requires grad: it must stay a trainable parameter",
+               ko=f"{call} 뒤에 w가 더 이상 requires_grad=True인 리프 텐서가 아닙니다. w는 계속 학습 가능한 "
+                  "파라미터로 남아 있어야 합니다")
+    return check
