@@ -7,11 +7,12 @@ VENV       ?= .venv
 TORCH_SPEC     ?= torch==2.13.0
 TORCH_PIP_ARGS ?=
 PIP_ARGS       ?= -q
+JOBS           ?= 2
 
 BIN   := $(VENV)/bin
 STAMP := $(VENV)/.torchkata-installed
 
-.PHONY: install demo test validate bench clean
+.PHONY: install demo test validate bench locale clean
 
 install: $(STAMP)
 
@@ -29,12 +30,22 @@ demo: install
 	@$(BIN)/kata check stable-softmax --submission examples/stable_softmax_attempt.py || true
 
 test: install
-	$(BIN)/python -m pytest
-	$(BIN)/kata validate --all
+	$(BIN)/python -m pytest -p no:cacheprovider
+	$(BIN)/kata validate --all -j $(JOBS)
+
+validate: install
+	$(BIN)/kata validate --all -j $(JOBS)
 
 bench: install
 	$(BIN)/python bench/cold_check.py
+	$(BIN)/python bench/watch_latency.py
 	$(BIN)/python bench/batch_throughput.py
 
+# For maintainers: rebuild click's Korean catalogue after editing messages.po (needs `pip install babel`).
+locale:
+	$(BIN)/python -c "from babel.messages.pofile import read_po; from babel.messages.mofile import write_mo; \
+	  base = 'src/torchkata/locale/ko/LC_MESSAGES/messages'; \
+	  write_mo(open(base + '.mo', 'wb'), read_po(open(base + '.po', 'rb')))"
+
 clean:
-	rm -rf $(VENV) build *.egg-info
+	rm -rf $(VENV) build *.egg-info src/*.egg-info

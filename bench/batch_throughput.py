@@ -1,13 +1,15 @@
-"""Batch grading throughput: `kata grade -j 2` against the naive approach, in one run.
+"""Batch grading throughput: `kata grade -j 2` against the naive approach, in one run, with peak memory.
 
 The naive approach runs one `pytest` process per learner per kata, importing the
 learner's file in-process (bench/naive_plugin.py), two at a time. kata grade grades
-the whole synthetic class (reference solutions, stubs and mutants, every kata); the
-naive approach, whose cost per grading does not depend on the class size, grades
-the first --naive-learners of them. Throughput is gradings per second, including
-kata grade's start-up. Target: kata grade's throughput is at least 10x the naive one.
+the whole synthetic class (for each kata, learner i submits the reference, the stub or
+a mutant in turn); the naive approach, whose cost per grading does not depend on the
+class size, grades the first --naive-learners of them. Throughput is gradings per
+second, start-up included. Peak memory is the largest total proportional set size
+(PSS: shared pages counted once) of kata grade's whole process tree, sampled every
+0.1 s. Target: kata grade's throughput is at least 30x the naive one.
 
-    python bench/batch_throughput.py [--learners 16] [--naive-learners 3] [--jobs 2]
+    python bench/batch_throughput.py [--learners 32] [--naive-learners 2] [--jobs 2]
 """
 from __future__ import annotations
 
@@ -17,20 +19,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(REPO))
-from torchkata.catalogue import load_catalogue  # noqa: E402
+from torchkata.catalogue import builtin_course_root, load_course
 
 KATA = Path(sys.executable).parent / "kata"
-TARGET = 10.0
+BENCH = Path(__file__).resolve().parent
+TARGET = 30.0
 
 
 def make_class(folder: Path, katas, count: int) -> list[Path]:
-    """Learner i submits, for each kata, the reference, the stub or a mutant in turn."""
     learners = []
     for i in range(count):
         learner = folder / f"learner{i:02d}"
@@ -45,11 +46,11 @@ def make_class(folder: Path, katas, count: int) -> list[Path]:
 def naive(learners: list[Path], katas, jobs: int) -> float:
     def one(pair):
         learner, kata = pair
-        env = {**os.environ, "PYTHONPATH": str(REPO / "bench"),
+        env = {**os.environ, "PYTHONPATH": str(BENCH),
                "NAIVE_SUBMISSION": str(learner / "submissions" / kata.submission_file),
-               "NAIVE_REFERENCE": str(kata.reference), "NAIVE_HARNESS": str(kata.harness or "")}
-        if not kata.harness:
-            env.pop("NAIVE_HARNESS")
+               "NAIVE_REFERENCE": str(kata.reference)}
+        if kata.harness:
+            env["NAIVE_HARNESS"] = str(kata.harness)
         subprocess.run([sys.executable, "-m", "pytest", str(kata.specs), "-q", "-p", "naive_plugin",
                         "-p", "no:cacheprovider", "--import-mode=importlib", "-c", os.devnull,
                         "--rootdir", str(kata.folder), "--junitxml", os.devnull],
@@ -61,38 +62,74 @@ def naive(learners: list[Path], katas, jobs: int) -> float:
     return time.perf_counter() - started
 
 
-def ours(learners: list[Path], out: Path, jobs: int) -> float:
+def tree_pss_kib(root: int) -> int:
+    """Total PSS of ``root`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    parent = int(f.read().rsplit(")", 1)[1].split()[1])
+                children.setdefault(parent, []).append(int(entry))
+            except (OSError, ValueError, IndexError):
+                continue
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next(int(line.split()[1]) for line in f if line.startswith("Pss:"))
+        except (OSError, StopIteration, ValueError):
+            continue
+    return total
+
+
+def ours(learners: list[Path], out: Path, jobs: int) -> tuple[float, int]:
     listing = out.parent / "learners.txt"
     listing.write_text("".join(f"{learner}\n" for learner in learners))
     started = time.perf_counter()
-    done = subprocess.run([str(KATA), "--root", str(REPO), "grade", str(listing), "--out", str(out), "-j", str(jobs)],
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen([str(KATA), "grade", "--course", str(builtin_course_root()), str(listing),
+                                "--out", str(out), "-j", str(jobs)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+    peak = [0]
+
+    def sample():
+        while process.poll() is None:
+            peak[0] = max(peak[0], tree_pss_kib(process.pid))
+            time.sleep(0.1)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, stderr = process.communicate()
     elapsed = time.perf_counter() - started
-    if done.returncode != 0:
-        sys.exit(f"kata grade failed: {done.stderr[-2000:]}")
-    return elapsed
+    sampler.join()
+    if process.returncode != 0:
+        sys.exit(f"kata grade failed: {stderr[-2000:]}")
+    return elapsed, peak[0]
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--learners", type=int, default=16)
-    parser.add_argument("--naive-learners", type=int, default=3)
+    parser.add_argument("--learners", type=int, default=32)
+    parser.add_argument("--naive-learners", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
-    katas = load_catalogue(REPO).katas
+    katas = load_course(builtin_course_root()).katas
     with tempfile.TemporaryDirectory(prefix="torchkata-bench-") as tmp:
         learners = make_class(Path(tmp) / "class", katas, args.learners)
         pairs = len(learners) * len(katas)
         naive_pairs = min(args.naive_learners, len(learners)) * len(katas)
-        fast = ours(learners, Path(tmp) / "out", args.jobs)
+        fast, peak_kib = ours(learners, Path(tmp) / "out", args.jobs)
         slow = naive(learners[:args.naive_learners], katas, args.jobs)
     fast_rate, slow_rate = pairs / fast, naive_pairs / slow
-    print(f"{len(katas)} katas; {args.jobs} gradings at a time")
-    print(f"naive, one pytest process per learner per kata: {naive_pairs:4d} gradings in {slow:6.1f} s"
-          f" = {slow_rate:.2f} gradings/s")
-    print(f"kata grade -j {args.jobs} (start-up included):          {pairs:4d} gradings in {fast:6.1f} s"
-          f" = {fast_rate:.2f} gradings/s")
-    print(f"speed-up {fast_rate / slow_rate:.1f}x  (target >= {TARGET:g}x)")
+    ratio = fast_rate / slow_rate
+    print(f"{len(katas)} katas, {args.learners} learners; {args.jobs} gradings at a time")
+    print(f"naive, one pytest process per learner per kata: {naive_pairs:5d} gradings in {slow:7.1f} s"
+          f" = {slow_rate:6.2f} gradings/s")
+    print(f"kata grade -j {args.jobs} (start-up included):          {pairs:5d} gradings in {fast:7.1f} s"
+          f" = {fast_rate:6.2f} gradings/s")
+    print(f"peak memory of kata grade (PSS of all its processes): {peak_kib / 1024:.0f} MiB")
+    print(f"speed-up {ratio:.1f}x  (target >= {TARGET:g}x: {'met' if ratio >= TARGET else 'NOT met'})")
     return 0
 
 

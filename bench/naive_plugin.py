@@ -37,6 +37,7 @@ class _Naive:
 def pytest_configure(config):
     config.addinivalue_line("markers", "public(points): public spec")
     config.addinivalue_line("markers", "hidden(points): hidden spec")
+    config.addinivalue_line("markers", "rule(points): measured rule")
 
 
 def pytest_generate_tests(metafunc):
@@ -52,4 +53,5 @@ def sub():
 
 @pytest.fixture
 def ref():
-    return _load("reference", os.environ["NAIVE_REFERENCE"])
+    harness = os.environ.get("NAIVE_HARNESS")
+    return _Naive(_load("reference", os.environ["NAIVE_REFERENCE"]), _load("harness", harness) if harness else None)
