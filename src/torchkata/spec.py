@@ -25,7 +25,7 @@ from typing import Any, Callable, Union
 from torchkata.i18n import LANGS, t
 from torchkata.launcher import Call
 from torchkata.launcher import LearnerError, ReferenceFailed  # noqa: F401  (re-exported for specs)
-from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance, values_match  # noqa: F401
+from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance, values_match  # noqa: F401 (close_mask, magnitude, tolerance and values_match are part of the spec API)
 
 Words = Union[str, dict]   # one text for all languages, or {"en": ..., "ko": ...}
 

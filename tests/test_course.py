@@ -1,0 +1,45 @@
+"""The built-in course as a whole: every kata well-formed, the curriculum complete, the Korean tidy."""
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import COURSE, REPO
+
+CURRICULUM = REPO / "docs" / "curriculum.md"
+
+
+def test_the_course_has_at_least_28_katas_and_none_is_broken(course):
+    assert not course.broken, course.broken
+    assert len(course.katas) >= 28
+
+
+def test_every_kata_is_in_the_curriculum_and_every_section_has_a_kata(course):
+    text = CURRICULUM.read_text(encoding="utf-8")
+    slugs = {kata.slug for kata in course.katas}
+    named = set(re.findall(r"`([a-z0-9-]+)`", text))
+    assert slugs <= named, slugs - named
+    sections = [line for line in text.splitlines() if line.startswith("| ") and not line.startswith("| #")
+                and not line.startswith("| section") and not line.startswith("|---")]
+    assert len(sections) > 100
+    for row in sections:
+        assert set(re.findall(r"`([a-z0-9-]+)`", row)) & slugs or "the whole course" in row, row
+
+
+@pytest.mark.parametrize("path", sorted(p for p in COURSE.rglob("*.py") if "__pycache__" not in p.parts),
+                         ids=lambda p: str(p.relative_to(COURSE)))
+def test_course_python_parses_and_imports_only_the_public_spec_api(path):
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("torchkata"):
+            assert node.module == "torchkata.spec", f"{path}: import from {node.module}: use torchkata.spec"
+
+
+def test_korean_texts_keep_one_polite_register(course):
+    informal = re.compile(r"(했어요|해요|이에요|예요|네요|거야|한다\.|이다\.)")
+    for kata in course.katas:
+        texts = [kata.title.ko, kata.prompt.ko, *(h.ko for h in kata.hints), *(m.diagnosis.ko for m in kata.mutants)]
+        for text in texts:
+            assert not informal.search(text), f"{kata.slug}: {text[:80]}"
+            assert "가능도" not in text and "조각" not in text, f"{kata.slug}: {text[:80]}"
