@@ -4,6 +4,7 @@ kata.toml sets fresh_process_per_test, so every test runs in a fresh fork of the
 set_seed changes here (seeds, flags, os.environ) is gone when the test ends and never reaches the
 grader's own process or the next test.
 """
+import contextlib
 import os
 import random
 
@@ -25,26 +26,34 @@ def _disturb():
     torch.rand(11)
 
 
+@contextlib.contextmanager
+def _seeds_passed_to(owner, name):
+    """While active, owner.name(seed, ...) records the seeds it is called with."""
+    plain, seeds = getattr(owner, name), []
+
+    def recording(seed_value=None, *args, **kwargs):
+        seeds.append(seed_value)
+        return plain(seed_value, *args, **kwargs)
+
+    setattr(owner, name, recording)
+    try:
+        yield seeds
+    finally:
+        setattr(owner, name, plain)
+
+
 def _pipeline(module, seed, n_items, batch_size, with_loader):
     """set_seed(seed), then, for each generator, whether it gives what seeding it with `seed` gives.
 
     Facts, not the draws: Python's random module is reseeded from the OS in every forked process,
     so an unseeded draw would differ from one run of the same code to the next, and a diagnosis
-    could never recognise it.
+    could never recognise it. "numpy_default_rng" (whether set_seed called np.random.default_rng
+    with the seed) is not graded: it tells that mistake apart from not seeding NumPy at all.
     """
     import numpy as np
-    cuda_seeds = []
-    plain = torch.cuda.manual_seed_all
-
-    def recording(seed_value):
-        cuda_seeds.append(int(seed_value))
-        return plain(seed_value)
-
-    torch.cuda.manual_seed_all = recording
-    try:
+    with _seeds_passed_to(torch.cuda, "manual_seed_all") as cuda_seeds, \
+            _seeds_passed_to(np.random, "default_rng") as default_rng_seeds:
         module.set_seed(seed)
-    finally:
-        torch.cuda.manual_seed_all = plain
     python, numpy, draws = [random.random() for _ in range(3)], np.random.rand(3), torch.rand(3)
     seeded_python, seeded_numpy = random.Random(seed), np.random.RandomState(seed)
     return {
@@ -52,6 +61,7 @@ def _pipeline(module, seed, n_items, batch_size, with_loader):
         "numpy": bool(np.array_equal(numpy, seeded_numpy.rand(3))),
         "torch": bool(torch.equal(draws, torch.rand(3, generator=torch.Generator().manual_seed(seed)))),
         "cuda": seed in cuda_seeds,
+        "numpy_default_rng": seed in default_rng_seeds,
         "loader": _epoch(module.seeded_loader(torch.arange(n_items), batch_size, seed)) if with_loader else None,
     }
 

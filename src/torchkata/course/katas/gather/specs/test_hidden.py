@@ -7,7 +7,7 @@ which tells that mistake apart from an index with too few dimensions (both raise
 import pytest
 import torch
 
-from torchkata.spec import expect, expect_close, expect_vectorised
+from torchkata.spec import expect, expect_close
 
 LOSS = {"en": "the loss", "ko": "손실 값"}
 
@@ -78,18 +78,3 @@ def test_on_device(check_scores, check_nll, device):
     targets = torch.tensor([3, 1, 0, 2, 3, 1], device=device)
     check_scores("target_scores", logits, targets)
     check_nll(torch.log_softmax(logits, dim=1), targets)
-
-
-@pytest.mark.rule(points=2)
-def test_no_python_loop_over_rows(sub):
-    def rows(n):
-        gen = torch.Generator().manual_seed(n)
-        return torch.randn(n, 3, generator=gen), torch.randint(0, 3, (n,), generator=gen)
-
-    def sequences(n):   # n sequences of n steps: a loop over either grows with n
-        gen = torch.Generator().manual_seed(n)
-        return torch.randn(n, n, n + 1, generator=gen), torch.randint(0, 3, (n, n), generator=gen)
-
-    for name, make_args in (("target_scores", rows), ("sequence_target_scores", sequences), ("mean_nll", rows)):
-        # "구현" takes the particle 이 that the rule's Korean message puts after the name.
-        expect_vectorised(getattr(sub, name), make_args, what={"en": f"{name}()", "ko": f"{name}() 구현"})

@@ -10,20 +10,20 @@ def test_whole_pipeline_with_another_seed(sub, ref, seeding):
     got, expected = sub.harness.pipeline_twice(2024, 23, 5), ref.harness.pipeline_twice(2024, 23, 5)
     seeding.check_seeded(got, expected)
     seeding.check_batches([run["loader"] for run in got], [run["loader"] for run in expected],
-                          "(after set_seed, in two runs)", "(두 번의 실행에서 각각 set_seed를 호출한 뒤)")
+                          "(after set_seed, in two runs)", "두 번의 실행에서 각각 set_seed를 호출한 뒤,")
 
 
 @pytest.mark.hidden(points=1)
 def test_different_seeds_shuffle_differently(sub, ref, seeding):
     for seed in (1, 2, 3):
         seeding.check_batches(sub.harness.loader_epochs(16, 4, seed, 1), ref.harness.loader_epochs(16, 4, seed, 1),
-                              "(one epoch for each of three seeds)", "(시드 세 개로 한 에포크씩 돌렸을 때)")
+                              "(one epoch for each of three seeds)", "시드 세 개로 한 에포크씩 돌렸을 때,")
 
 
 @pytest.mark.hidden(points=1)
 def test_order_is_that_of_a_generator_seeded_with_seed(sub, ref, seeding):
     seeding.check_batches(sub.harness.loader_epochs(12, 5, 99, 2), ref.harness.loader_epochs(12, 5, 99, 2),
-                          "(two epochs)", "(두 에포크를 돌렸을 때)")
+                          "(two epochs)", "두 에포크를 돌렸을 때,")
 
 
 @pytest.mark.hidden(points=1)

@@ -45,20 +45,20 @@ def test_loader_shuffles_reproducibly(sub, ref, seeding):
     for _ in range(2):   # two loaders, one after the other, two epochs each
         seeding.check_batches(sub.harness.loader_epochs(20, 6, 5), expected,
                               "(two epochs of 20 items, batch_size=6, seed=5)",
-                              "(항목 20개, batch_size=6, seed=5로 두 에포크를 돌렸을 때)")
+                              "항목 20개, batch_size=6, seed=5로 두 에포크를 돌렸을 때,")
 
 
 @pytest.mark.public(points=2)
 def test_loader_ignores_the_global_rng(sub, ref, seeding):
     *orders, untouched = sub.harness.loaders_around_global_draws(20, 6, 5)
     *expected, _ = ref.harness.loaders_around_global_draws(20, 6, 5)
-    seeding.check_batches(orders, expected,
-                          "(two loaders with seed=5, built after torch.manual_seed(0) and torch.manual_seed(1), "
-                          "with torch.rand() drawn in between)",
-                          "(seed=5인 로더 두 개를 torch.manual_seed(0)과 torch.manual_seed(1) 뒤에 만들고, 중간에 "
-                          "torch.rand()를 뽑았을 때)")
     expect(untouched,
            en="building or iterating seeded_loader changed the global torch RNG: use only your own torch.Generator, "
               "so that loading data leaves the rest of the run alone",
            ko="seeded_loader를 만들거나 돌리는 동안 torch의 전역 난수 생성기 상태가 바뀌었습니다. 직접 만든 "
               "torch.Generator만 쓰세요. 그래야 데이터 로딩이 나머지 학습 과정에 영향을 주지 않습니다")
+    seeding.check_batches(orders, expected,
+                          "(two loaders with seed=5, built after torch.manual_seed(0) and torch.manual_seed(1), "
+                          "with torch.rand() drawn in between)",
+                          "seed=5인 로더 두 개를 torch.manual_seed(0)과 torch.manual_seed(1) 뒤에 만들고, 중간에 "
+                          "torch.rand()를 뽑았을 때,")
