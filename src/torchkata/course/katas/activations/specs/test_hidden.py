@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from torchkata.spec import expect, expect_close
+from torchkata.spec import expect
 
 
 @pytest.mark.hidden(points=1)

@@ -2,8 +2,6 @@
 import pytest
 import torch
 
-from torchkata.spec import expect_vectorised
-
 
 @pytest.mark.hidden(points=2)
 def test_predicted_class_as_many_samples_as_classes(check_predicted, distinct):
@@ -46,11 +44,3 @@ def test_accuracy_single_sample_and_float64(check_accuracy, distinct):
 def _batch(n):
     gen = torch.Generator().manual_seed(n)
     return torch.randn(n, 6, generator=gen), torch.randint(0, 6, (n,), generator=gen)
-
-
-@pytest.mark.rule(points=3)
-def test_no_python_loop_over_the_rows(sub):
-    expect_vectorised(sub.predicted_class, lambda n: (_batch(n)[0],))
-    expect_vectorised(sub.harness.top_k, lambda n: (_batch(n)[0], 3, 1),
-                      what={"en": "top_k()", "ko": "top_k()"})
-    expect_vectorised(sub.accuracy, _batch)

@@ -7,8 +7,7 @@ float64 oracle (the reference run on float64 inputs), with the condition of the 
 import pytest
 import torch
 
-from torchkata.numerics import tolerance
-from torchkata.spec import expect, expect_close, fail
+from torchkata.spec import expect, expect_close, fail, tolerance
 
 NAMES = ("a", "b", "x", "y", "z")
 

@@ -8,8 +8,7 @@ the scaling mistakes are left to the mutants' diagnoses.
 import pytest
 import torch
 
-from torchkata.numerics import close_mask, magnitude, tolerance
-from torchkata.spec import expect, expect_close, expect_tensor, fail
+from torchkata.spec import close_mask, expect, expect_close, expect_tensor, fail, magnitude, tolerance
 
 GENERATOR_EN = ("the mask did not come from the `generator` argument: draw it with "
                 "torch.rand(x.shape, generator=generator), never from the global random number generator")

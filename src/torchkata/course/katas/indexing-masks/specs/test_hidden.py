@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from torchkata.spec import expect_close, expect_vectorised
+from torchkata.spec import expect_close
 
 NAN = float("nan")
 
@@ -54,15 +54,3 @@ def test_replace_above_floats_and_the_boundary(check_replace_above):
     x = torch.randn(5, 6, generator=gen)
     check_replace_above(x, 0.5, 0.0)
     check_replace_above(torch.tensor([3.0, 4.0, 4.0, 5.0, 4.5]), 4.0, -1.0)   # equal to the threshold: kept
-
-
-@pytest.mark.rule(points=2)
-def test_no_python_loop_over_the_rows(sub):
-    def with_gaps(n):
-        scores = _scores(n, 4, seed=n)
-        scores[::3, 1] = NAN
-        return scores, 0.0
-
-    expect_vectorised(sub.passing_scores, lambda n: (_scores(n, 4, seed=n), 50.0))
-    expect_vectorised(sub.fill_missing, with_gaps)
-    expect_vectorised(sub.replace_above, lambda n: (_scores(n, 4, seed=n), 50.0, 100.0))

@@ -10,8 +10,7 @@ hidden tests do not show.
 import pytest
 import torch
 
-from torchkata.numerics import values_match
-from torchkata.spec import expect_close, fail
+from torchkata.spec import expect_close, fail, values_match
 
 
 

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from torchkata.spec import LearnerError, expect, expect_close, expect_vectorised
+from torchkata.spec import expect, expect_close
 
 ELEMENTWISE = {"en": "the element-wise product (first of the pair)", "ko": "원소별 곱(쌍의 첫 번째 값)"}
 MATRIX = {"en": "the matrix product (second of the pair)", "ko": "행렬 곱(쌍의 두 번째 값)"}
@@ -69,18 +69,3 @@ def test_batched_products_other_shapes(sub, ref, check_product):
         A, B = _randn(batch, n, k, seed=20 + seed), _randn(batch, k, m, seed=30 + seed)
         got = sub.batched_products(A, B)
         check_product(got, ref.batched_products(A.double(), B.double()), A, B, torch.float32)
-
-
-@pytest.mark.rule(points=2)
-def test_no_python_loop_over_the_batch(sub, probe_linear):
-    def batch_of_matrices(n):
-        return _randn(n, 3, 4, seed=n), _randn(n, 4, 2, seed=n + 1)
-
-    def batch_of_samples(n):
-        return _randn(n, 3, seed=n), _randn(3, 2, seed=n + 1), _randn(2, seed=n + 2)
-    expect_vectorised(sub.batched_products, batch_of_matrices)
-    try:
-        expect_vectorised(sub.linear_forward, batch_of_samples)
-    except LearnerError:
-        probe_linear()
-        raise

@@ -8,8 +8,7 @@ return the parameters after every step, compared here one step at a time.
 import pytest
 import torch
 
-from torchkata.numerics import values_match
-from torchkata.spec import LearnerError, expect_close, fail
+from torchkata.spec import LearnerError, expect_close, fail, values_match
 
 NAMES = ("W", "b", "frozen")
 
