@@ -67,7 +67,10 @@ def open_grader(course: Course, katas: list[Kata], worker: Worker, use: Callable
     skipped = ["cacheprovider", "randomly", "unraisableexception", "threadexception", "logging", "doctest",
                "junitxml", "pastebin", "stepwise", "faulthandler", "legacypath", "nose", "capture", "terminal"]
     timeout = max((kata.timeout for kata in katas), default=10) * 3 + 30
-    args = [*(str(kata.specs) for kata in katas), "--disable-plugin-autoload", "-p", "pytest_timeout",
+    # The kata folders, not their specs/: pytest loads the conftest.py of its arguments before collecting,
+    # and a broken one there would stop the whole session; found while collecting, it breaks only its kata.
+    args = [*(str(kata.folder) for kata in katas), "--disable-plugin-autoload", "-p", "pytest_timeout",
+            "-o", "python_files=test_*.py",
             *(arg for name in skipped for arg in ("-p", f"no:{name}")), "--import-mode=importlib",
             "--continue-on-collection-errors", "-c", os.devnull,
             "--rootdir", os.path.dirname(os.path.commonpath(folders)) if len(folders) > 1 else folders[0],

@@ -230,6 +230,15 @@ class SpecPlugin:
         config.addinivalue_line("markers", "hidden(points): a spec test whose inputs the learner does not see")
         config.addinivalue_line("markers", "rule(points): a measured rule, such as no Python loop over the batch")
 
+    def pytest_ignore_collect(self, collection_path, config):
+        """Inside a kata folder only specs/ holds tests (not the stub, the harness, the mutants)."""
+        kata = self.kata_of(collection_path)
+        if kata is None:
+            return None
+        real, folder = os.path.realpath(collection_path), os.path.realpath(kata.folder)
+        specs = os.path.realpath(kata.specs)
+        return None if real in (folder, specs) or real.startswith(specs + os.sep) else True
+
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         kata = self.kata_of(metafunc.definition.path)
         if "device" in metafunc.fixturenames and kata is not None:
