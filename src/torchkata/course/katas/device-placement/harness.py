@@ -13,11 +13,12 @@ learner receives count as "on the host", and only what `.to(device)` returns cou
   scalar) with a device tensor does the same.
 - Its output is an _OnDevice tensor: `.cpu()` (or `.to("cpu")`) brings a plain tensor back to the host;
   `.item()` and `.tolist()` give Python values, as they do from a GPU.
+- torch.as_tensor / torch.asarray / torch.tensor(x, device=...) move a placed tensor as .to() does (they do
+  not go through __torch_function__, so they are wrapped while the learner's code runs).
 
 The drivers return plain data: the values, where the result was, and what was moved where.
 """
 import torch
-import torch.nn.functional as F
 from torch import nn
 from torch.utils._pytree import tree_flatten
 
@@ -166,15 +167,33 @@ def _error(exc):
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
+def _constructor(original, copy):
+    """torch.as_tensor / asarray / tensor bypass __torch_function__: on a placed tensor, they move it like .to()."""
+    def construct(data, *args, dtype=None, device=None, **kwargs):
+        if isinstance(data, _Placed) and not args and not kwargs.get("requires_grad"):
+            moved = data.to(device=device, dtype=dtype) if device is not None or dtype is not None else data
+            return moved.clone() if copy else moved
+        return original(data, *args, dtype=dtype, device=device, **kwargs)
+    return construct
+
+
+_CONSTRUCTORS = (("as_tensor", False), ("asarray", False), ("tensor", True))
+
+
 def _run(device, call):
     """Run `call()` under a fresh simulation for `device`; return (result, error, simulation)."""
     global _SIM
     _SIM = sim = _Sim(device)
+    saved = {name: getattr(torch, name) for name, _ in _CONSTRUCTORS}
+    for name, copy in _CONSTRUCTORS:
+        setattr(torch, name, _constructor(saved[name], copy))
     try:
         return call(), None, sim
     except Exception as exc:  # noqa: BLE001 - the learner's error becomes data for the spec
         return None, _error(exc), sim
     finally:
+        for name, original in saved.items():
+            setattr(torch, name, original)
         _SIM = None
 
 

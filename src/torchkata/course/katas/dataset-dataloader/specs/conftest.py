@@ -104,7 +104,6 @@ def check_epochs(got, expected, *, drop_last, shuffle):
     _check_loader_facts(got)
     for number, (epoch, want) in enumerate(zip(got["epochs"], expected["epochs"])):
         if len(epoch) != len(want):
-            if drop_last and len(epoch) == len(want) + 1:
             count = [{"en": f"{len(epoch)} batches, expected {len(want)}",
                       "ko": f"배치 {len(epoch)}개, 기대값 {len(want)}개"}]
             if drop_last and len(epoch) == len(want) + 1:

@@ -1,6 +1,5 @@
 """Public specs: the learner sees these inputs and every detail of a failure."""
 import pytest
-import torch
 
 
 @pytest.mark.public(points=2)
