@@ -207,7 +207,11 @@ def grading_body(course: Course, katas: list[Kata], plan: Plan):
                 except Exception as exc:  # noqa: BLE001 — one learner's problem must not stop the class
                     outcome = f"{type(exc).__name__}: {exc}"
                 give(learner, outcome.to_dict() if isinstance(outcome, LearnerResult) else outcome)
-        open_grader(course, katas, worker, serve, device=plan.device)
+        try:
+            open_grader(course, katas, worker, serve, device=plan.device)
+        except KataError as exc:           # the specs could not even be collected: no learner can be graded
+            while (learner := take()) is not None:
+                give(learner, str(exc))
     return body
 
 
@@ -247,8 +251,8 @@ def grade_class(course: Course, learners: list[Learner], out: Path, plan: Plan, 
             on_done(learner.id)
         else:
             todo.append(learner)
-    if force or not already_done(out / "reference.json", plan):
-        todo.insert(0, Learner(REFERENCE_ID, course.root))
+    if not course.released and (force or not already_done(out / "reference.json", plan)):
+        todo.insert(0, Learner(REFERENCE_ID, course.root))      # a released course has no reference
     katas = [course.get(slug) for slug in plan.slugs]
 
     def collect(learner: Learner, outcome) -> None:

@@ -36,7 +36,7 @@ def release_course(course: Course, out: Path) -> Path:
         raise KataError(f"{out}: exists and is not empty; release into a new folder")
     if course.released:
         raise KataError(f"{course.root}: is itself a released template (no references to record from)")
-    from torchkata.engine import Options, open_grader
+    from torchkata.engine import open_grader
     from torchkata.launcher import Worker
 
     staging = Path(tempfile.mkdtemp(prefix="torchkata-release-"))

@@ -23,9 +23,11 @@ from __future__ import annotations
 from typing import Any, Callable, Union
 
 from torchkata.i18n import LANGS, t
-from torchkata.launcher import Call
-from torchkata.launcher import LearnerError, ReferenceFailed  # noqa: F401  (re-exported for specs)
-from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance, values_match  # noqa: F401 (close_mask, magnitude, tolerance and values_match are part of the spec API)
+from torchkata.launcher import Call, LearnerError, ReferenceFailed
+from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance, values_match
+
+__all__ = ["SpecFailure", "LearnerError", "ReferenceFailed", "fail", "expect", "expect_equal", "expect_tensor",
+           "expect_close", "count_ops", "expect_vectorised", "tolerance", "values_match", "close_mask", "magnitude"]
 
 Words = Union[str, dict]   # one text for all languages, or {"en": ..., "ko": ...}
 

@@ -13,7 +13,7 @@ import re
 import time
 from dataclasses import dataclass, field
 
-from torchkata.catalogue import Course, Kata
+from torchkata.catalogue import Course, Kata, KataError
 from torchkata.engine import Grader, Options
 from torchkata.i18n import LANGS
 from torchkata.results import KataResult
@@ -150,5 +150,9 @@ def validation_body(course: Course, katas: list[Kata]):
         def serve(grader: Grader) -> None:
             while (slug := take()) is not None:
                 give(slug, validate_kata(by_slug[slug], grader))
-        open_grader(course, katas, worker, serve)
+        try:
+            open_grader(course, katas, worker, serve)
+        except KataError as exc:           # the session could not start: every kata it held fails with why
+            while (slug := take()) is not None:
+                give(slug, broken_report(slug, exc))
     return body

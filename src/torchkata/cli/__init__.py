@@ -23,7 +23,7 @@ import click
 from torchkata import __version__
 from torchkata.catalogue import Course, Kata, KataError, find_course, load_course
 from torchkata.cli import texts
-from torchkata.i18n import LANGS, detect_lang, t
+from torchkata.i18n import LANGS, detect_lang
 from torchkata.workspace import Workspace, find_workspace, resolve_course_root
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
