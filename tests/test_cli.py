@@ -263,3 +263,44 @@ def test_malformed_kata_is_reported_and_the_others_keep_working(course_copy, tmp
     assert broken.exit_code == 2 and f"{toml}: unknown field 'timout'" in broken.output
     working = CliRunner().invoke(main, ["next", "stable-softmax"])
     assert working.exit_code == 0
+
+
+def test_korean_report_columns_line_up_by_display_width(run, workspace):
+    (workspace / "submissions" / "stable_softmax.py").write_text(SOFTMAX_REFERENCE.read_text())
+    output = run("check", "stable-softmax", "--lang", "ko").output
+    rows = [line for line in output.splitlines() if line.startswith("  ✓ ")]
+    assert len(rows) > 5 and any("금지된 API" in row for row in rows)
+    columns = {display_width(row[:row.index("통과")]) for row in rows}
+    assert len(columns) == 1, rows
+
+
+def test_a_course_that_keeps_its_solutions_private_shows_none(course_copy, tmp_path, monkeypatch):
+    root = course_copy()
+    (root / "course.toml").write_text((root / "course.toml").read_text() + "show_solutions = false\n")
+    monkeypatch.chdir(tmp_path)
+    CliRunner().invoke(main, ["init", "ws", "--course", str(root)], catch_exceptions=False)
+    monkeypatch.chdir(tmp_path / "ws")
+    (tmp_path / "ws" / "submissions" / "stable_softmax.py").write_text(SOFTMAX_REFERENCE.read_text())
+    result = CliRunner().invoke(main, ["check", "stable-softmax"], catch_exceptions=False)
+    assert result.exit_code == 0 and "reference solution" not in result.output
+    assert not (tmp_path / "ws" / "solutions").exists()
+
+
+def test_kata_new_scaffolds_a_kata_that_validate_calls_unfinished(course_copy, monkeypatch):
+    root = course_copy()
+    monkeypatch.chdir(root)
+    made = CliRunner().invoke(main, ["new", "relu"], catch_exceptions=False)
+    assert made.exit_code == 0 and "kata validate relu" in made.output
+    folder = root / "katas" / "relu"
+    for part in ("kata.toml", "stub.py", "specs/test_public.py", "specs/test_hidden.py"):
+        assert (folder / part).is_file(), part
+    assert list((folder / "mutants").glob("*.py")) and (root / "reference" / "relu.py").is_file()
+    assert '"relu"' in (root / "course.toml").read_text()
+    listed = CliRunner().invoke(main, ["list"], catch_exceptions=False)
+    assert "relu" in listed.output and "TODO" in listed.output
+    validated = CliRunner().invoke(main, ["validate", "relu"], catch_exceptions=False)
+    assert validated.exit_code == 1 and "unfinished: TODO in katas/relu/kata.toml" in validated.output
+    again = CliRunner().invoke(main, ["new", "relu"])
+    assert again.exit_code == 2 and "already exists" in again.output
+    bad = CliRunner().invoke(main, ["new", "Bad_Slug"])
+    assert bad.exit_code == 2 and "expected lower-case" in bad.output

@@ -43,3 +43,18 @@ def test_korean_texts_keep_one_polite_register(course):
         for text in texts:
             assert not informal.search(text), f"{kata.slug}: {text[:80]}"
             assert "가능도" not in text and "조각" not in text, f"{kata.slug}: {text[:80]}"
+
+
+def test_no_korean_calques_the_reviewers_named(course):
+    from torchkata.cli.texts import MESSAGES as CLI
+    from torchkata.i18n import MESSAGES
+    engine_texts = [entry["ko"] for entry in [*MESSAGES.values(), *CLI.values()]]
+    kata_texts = [text for kata in course.katas for text in
+                  (kata.title.ko, kata.prompt.ko, *(h.ko for h in kata.hints), *(m.diagnosis.ko for m in kata.mutants))]
+    spec_texts = [p.read_text(encoding="utf-8") for p in COURSE.rglob("*.py")]
+    for text in engine_texts + kata_texts + spec_texts:
+        for calque in ("아주 작은 음수", "스텝을 밟", "음의 로그 가능도", "은(는)", "이(가)", "을(를)", "수고했어요",
+                       "썼네요", " 점,", "pts"):
+            assert calque not in text, f"{calque!r} in: {text[:120]}"
+    accumulation = course.get("grad-accumulation")
+    assert "마이크로배치" in accumulation.prompt.ko and "미니배치" not in accumulation.prompt.ko

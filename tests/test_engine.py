@@ -267,3 +267,21 @@ def test_a_broken_kata_does_not_stop_the_others_in_a_session(tmp_path, worker):
         [(katas[0], katas[0].reference), (katas[1], katas[1].reference)], engine.Options()))
     assert isinstance(outcomes[0], KataError) and "could not be collected" in str(outcomes[0])
     assert outcomes[1].solved
+
+
+def test_a_gather_that_loops_over_rows_loses_exactly_the_rule_points(course, worker, tmp_path):
+    gather = course.get("gather")
+    reference = gather.reference.read_text()
+    looping = reference.replace("def target_scores(", "def _vectorised_target_scores(") + '''
+
+def target_scores(logits, targets):
+    return torch.stack([logits[i, targets[i]] for i in range(logits.shape[0])])
+'''
+    path = tmp_path / "gather_rows.py"
+    path.write_text(looping)
+    result = grade(course, gather, worker, path)
+    rule = [t for t in result.tests if t.kind == "rule" and t.max_points > 0]
+    failed = [t for t in result.tests if t.status != "passed"]
+    assert rule and failed == [t for t in rule if t.status != "passed"] and len(failed) == 1
+    assert result.totals.points == result.totals.max_points - failed[0].max_points
+    assert "loops over the rows in Python" in failed[0].message

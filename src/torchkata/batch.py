@@ -4,8 +4,8 @@ Each learner is a folder holding ``submissions/`` (a clone of their repository, 
 hostile input: files are read with :mod:`torchkata.learner_files`). Grading runs in
 ``jobs`` processes that share one warm worker; each collects the specs once and then
 grades learner after learner, every learner's code in its own confined children, exactly
-as ``kata check`` does. The main process writes one JSON file per learner atomically; a
-re-run skips learners already written with the same options, unless ``force``.
+as ``kata check`` does, and writes one JSON file per learner atomically; a re-run skips
+learners already written with the same options, unless ``force``.
 
 Output folder::
 
@@ -14,9 +14,12 @@ Output folder::
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
+import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -24,6 +27,7 @@ from typing import Any, Callable, Iterable
 from torchkata.catalogue import Course, Kata, KataError
 from torchkata.results import KataResult, write_atomically
 
+SHARE_FROM = 4      # learners per grading process from which learning the katas together pays off
 LEARNER_SCHEMA = "torchkata.learner"
 LEARNER_VERSION = 2
 REFERENCE_ID = "reference"
@@ -171,6 +175,7 @@ class Plan:
     device: str = "cpu"
     public_only: bool = False
     lang: str = "en"
+    share: str | None = None      # a folder where grading processes share what they learnt of each kata
 
     @property
     def recorded(self) -> dict:
@@ -195,24 +200,53 @@ def grade_learner(learner: Learner, katas: list[Kata], grader, plan: Plan) -> Le
     return LearnerResult(learner.id, str(learner.path), stamp, outcomes, options=plan.recorded)
 
 
-def grading_body(course: Course, katas: list[Kata], plan: Plan):
-    """What each grading process runs (see :func:`torchkata.pool.run_pool`)."""
+def grading_body(course: Course, katas: list[Kata], plan: Plan, out: Path,
+                 finish: Callable[[LearnerResult], LearnerResult]):
+    """What each grading process runs (see :func:`torchkata.pool.run_pool`): it grades learner after
+    learner, amends each result (``finish``: the integrity check) and writes it; only a short
+    summary travels back to the main process."""
     from torchkata.engine import open_grader
 
-    def body(worker, take, give) -> None:
+    def body(worker, take, give, place: tuple[int, int]) -> None:
         def serve(grader) -> None:
+            if plan.share:
+                _learn_together(grader, katas, Path(plan.share), *place)
             while (learner := take()) is not None:
                 try:
                     outcome = grade_learner(learner, katas, grader, plan)
+                    if isinstance(outcome, LearnerResult):
+                        if learner.id != REFERENCE_ID:
+                            outcome = finish(outcome)
+                        _write(out, learner, outcome.to_dict())
+                        outcome = {"points": outcome.points, "max_points": outcome.max_points}
                 except Exception as exc:  # noqa: BLE001 — one learner's problem must not stop the class
                     outcome = f"{type(exc).__name__}: {exc}"
-                give(learner, outcome.to_dict() if isinstance(outcome, LearnerResult) else outcome)
+                give(learner, outcome)
         try:
             open_grader(course, katas, worker, serve, device=plan.device)
         except KataError as exc:           # the specs could not even be collected: no learner can be graded
             while (learner := take()) is not None:
                 give(learner, str(exc))
     return body
+
+
+def _learn_together(grader, katas: list[Kata], folder: Path, number: int, count: int) -> None:
+    """Before a large class: each grading process learns a share of the katas (every spec test's calls,
+    the reference's and the mutants' answers, which diagnosis needs) and takes in the others' shares,
+    instead of every process doing all of it. A share that does not come in time is learnt later, here."""
+    mine = [kata for position, kata in enumerate(katas) if position % count == number % count]
+    for kata in mine:
+        grader.share(kata, folder / f"{kata.slug}.pt")
+    deadline = time.monotonic() + 600
+    waiting = [kata for kata in katas if kata not in mine]
+    while waiting and time.monotonic() < deadline:
+        for kata in list(waiting):
+            path = folder / f"{kata.slug}.pt"
+            if path.exists():
+                grader.adopt(kata, path)
+                waiting.remove(kata)
+        if waiting:
+            time.sleep(0.05)
 
 
 @dataclass
@@ -258,19 +292,18 @@ def grade_class(course: Course, learners: list[Learner], out: Path, plan: Plan, 
     def collect(learner: Learner, outcome) -> None:
         if isinstance(outcome, (str, ItemFailed)):
             summary.failed[learner.id] = str(outcome)
-        else:
-            result = LearnerResult.from_dict(outcome)
-            if learner.id != REFERENCE_ID:
-                result = finish(result)
-                summary.graded.append(learner.id)
-            _write(out, learner, result.to_dict())
+        elif learner.id != REFERENCE_ID:
+            summary.graded.append(learner.id)
         if learner.id != REFERENCE_ID:
             on_done(learner.id)
 
     if todo:
         preload = tuple(sorted({name for kata in katas for name in kata.preload}))
-        with Worker(preload=preload) as worker:
-            run_pool(todo, lambda learner: learner.id, jobs, worker, grading_body(course, katas, plan), collect)
+        with Worker(preload=preload) as worker, tempfile.TemporaryDirectory(prefix="torchkata-share-") as shared:
+            if jobs > 1 and len(todo) >= SHARE_FROM * jobs and plan.device == "cpu":
+                plan = dataclasses.replace(plan, share=shared)
+            run_pool(todo, lambda learner: learner.id, jobs, worker, grading_body(course, katas, plan, out, finish),
+                     collect)
     return summary
 
 

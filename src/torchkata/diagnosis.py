@@ -12,6 +12,8 @@ and again costs each mutant's run once.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from torchkata.catalogue import Mutant
 from torchkata.i18n import t
 from torchkata.launcher import Outcome
@@ -36,21 +38,39 @@ def outcomes_match(learner: list[Outcome], other: list[Outcome]) -> bool:
     return True
 
 
-def diagnose(run) -> None:
+# A learner's exception no known-wrong (complete) solution raises: nothing to match.
+UNMATCHABLE = ("MissingFunction", "NotImplementedError")
+
+
+def diagnose(run, known: Callable[[], dict] | None = None) -> None:
     """Give each failing test of ``run`` (a :class:`torchkata.plugin.KataRun`) the diagnoses of the
-    mutants whose results match the learner's."""
+    mutants whose results match the learner's. ``known()`` gives each test's calls with a correct
+    solution, having run them through the reference and every mutant (once per kata: a child
+    each); a learner whose calls are the beginning of those is then answered from the cache."""
     if not run.mutants:
         return
+    sequences: dict | None = None
     for planned in run.to_run():
         result = run.results.get(planned.item.nodeid)
         state = run.states.get(planned.item.nodeid)
         if result is None or state is None or result.status not in DIAGNOSABLE or not state.outcomes:
             continue
-        if any(o.status not in ("ok", "raised") or o.info.get("type") == "MissingFunction" for o in state.outcomes):
+        if any(o.status not in ("ok", "raised") or o.info.get("type") in UNMATCHABLE for o in state.outcomes):
             continue
         calls = state.learner.calls
-        if outcomes_match(state.outcomes, run.reference.outcomes(calls)):
+        if sequences is None:
+            sequences = known() if known is not None else {}
+        replay = _extended(calls, sequences.get(planned.item.nodeid))
+        mine = state.outcomes
+        if outcomes_match(mine, run.reference.outcomes(replay)[:len(calls)]):
             continue
         matched: list[Mutant] = [mutant for mutant, runner in run.mutants
-                                 if outcomes_match(state.outcomes, runner.outcomes(calls))]
+                                 if outcomes_match(mine, runner.outcomes(replay)[:len(calls)])]
         result.diagnosis = "\n".join(t("likely_mistake", run.lang, text=m.diagnosis.get(run.lang)) for m in matched)
+
+
+def _extended(calls: list, full: list | None) -> list:
+    """``full`` when ``calls`` are its beginning (the same inputs), else ``calls`` themselves."""
+    if full and len(full) >= len(calls) and all(a.digest() == b.digest() for a, b in zip(calls, full)):
+        return full
+    return calls

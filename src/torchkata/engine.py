@@ -111,6 +111,7 @@ class Grader:
         self._references: dict[str, TrustedRunner | RecordedRunner] = {}
         self._mutants: dict[str, list] = {}
         self._hidden_recorded: dict[str, dict] = {}
+        self._sequences: dict[str, dict] = {}    # kata -> spec test -> the calls it makes of a correct solution
         # Learner code may read neither this course nor the built-in one (whose references ship in the package).
         self._hidden_folders = tuple(sorted({str(course.root), str(builtin_course_root())}))
 
@@ -133,14 +134,16 @@ class Grader:
             for run in runs:
                 run.learner.stop()
             for run in runs:
-                if options.diagnose:
-                    diagnose(run)
+                if options.diagnose and run.mutants and any(r.status != "passed" for r in run.results.values()):
+                    diagnose(run, lambda kata=run.kata: self._full_sequences(kata))
                 if inspect is not None:
                     inspect(run)
             coverage = {id(run): _line_coverage(run) for run in runs} if options.measure_coverage else {}
         finally:
             for run in runs:
                 run.learner.close()
+                for runner in [run.reference, *(runner for _, runner in run.mutants)]:
+                    runner.close()        # answers stay cached; idle children would only hold memory
         duration = round(time.monotonic() - started, 3) if len(work) == 1 else None
         return [self._result(p, options, started_at, duration, coverage.get(id(p))) if isinstance(p, KataRun)
                 else p for p in prepared]
@@ -189,6 +192,56 @@ class Grader:
                    limits=Limits(timeout=kata.timeout, memory_mb=kata.memory_mb),
                    harness=str(kata.harness) if kata.harness else None, preload=kata.preload,
                    forbidden=kata.forbidden, hide=self._hidden_folders, coverage=coverage)
+
+    def _full_sequences(self, kata: Kata) -> dict:
+        """Every spec test's calls when the solution is correct, already run through the reference and
+        each mutant (one child each, all tests in a row): done once per kata, when a diagnosis first
+        needs it. A learner's calls that are the beginning of these are then answered from the cache."""
+        if kata.slug not in self._sequences:
+            known: dict = {}
+            self._sequences[kata.slug] = known
+            if kata.reference is not None:
+                def collect(run: KataRun) -> None:
+                    known.update({nodeid: state.learner.calls for nodeid, state in run.states.items()
+                                  if state.learner.calls})
+                self.grade([(kata, kata.reference)], Options(diagnose=False), inspect=collect)
+                for runner in [self._reference(kata), *(runner for _, runner in self._mutant_runners(kata))]:
+                    for calls in known.values():
+                        runner.outcomes(calls)
+                    runner.close()
+        return self._sequences[kata.slug]
+
+    def share(self, kata: Kata, path: Path) -> None:
+        """Write what this grader learnt of a kata (the spec tests' calls, the reference's and the mutants'
+        answers) for other grading processes of the same class: see :meth:`adopt`."""
+        from torchkata.implementations import outcome_data, call_data
+        sequences = self._full_sequences(kata)
+        payload = {"sequences": {nodeid: [call_data(call) for call in calls] for nodeid, calls in sequences.items()},
+                   "reference": {k: outcome_data(o) for k, o in self._reference(kata).cache.items()},
+                   "mutants": {m.name: {k: outcome_data(o) for k, o in runner.cache.items()}
+                               for m, runner in self._mutant_runners(kata)}}
+        import torch
+        temporary = path.with_name(f".{path.name}.tmp")
+        torch.save(payload, temporary)
+        os.replace(temporary, path)
+
+    def adopt(self, kata: Kata, path: Path) -> bool:
+        """Take in what another grading process shared of a kata; False if it cannot be read."""
+        from torchkata.implementations import call_from_data, outcome_from_data
+        import torch
+        try:
+            payload = torch.load(path, weights_only=True)
+            sequences = {nodeid: [call_from_data(c) for c in calls] for nodeid, calls in payload["sequences"].items()}
+            reference = {k: outcome_from_data(o) for k, o in payload["reference"].items()}
+            mutants = {name: {k: outcome_from_data(o) for k, o in cache.items()}
+                       for name, cache in payload["mutants"].items()}
+        except Exception:  # noqa: BLE001 — a file we cannot use only means doing the work here
+            return False
+        self._sequences.setdefault(kata.slug, sequences)
+        self._reference(kata).cache.update(reference)
+        for mutant, runner in self._mutant_runners(kata):
+            runner.cache.update(mutants.get(mutant.name, {}))
+        return True
 
     def reference_runner(self, kata: Kata):
         """The reference's runner (its cache holds every answer given so far)."""

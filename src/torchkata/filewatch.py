@@ -73,7 +73,7 @@ class FileWatch:
         from watchfiles import watch
         name = self.path.name
         for changes in watch(self.path.parent, watch_filter=lambda _change, path: Path(path).name == name,
-                             debounce=400, step=20, rust_timeout=int(TICK * 1000), yield_on_timeout=True,
+                             debounce=400, step=5, rust_timeout=int(TICK * 1000), yield_on_timeout=True,
                              recursive=False, raise_interrupt=True):
             yield self.changed() if changes else self.stat_changed()
 

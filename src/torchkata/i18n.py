@@ -113,7 +113,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                  "ko": "규칙을 지키지 않아 점수를 주지 않았습니다 ({rules})."},
     "isolation": {"en": "isolation", "ko": "격리 수준"},
     "output": {"en": "your code printed", "ko": "코드가 출력한 내용"},
-    "tests_label": {"en": "tests", "ko": "테스트"},
     "rules_label": {"en": "rules", "ko": "규칙"},
     "status.passed": {"en": "passed", "ko": "통과"},
     "status.failed": {"en": "failed", "ko": "실패"},

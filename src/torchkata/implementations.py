@@ -13,7 +13,6 @@ plain data (:class:`torchkata.launcher.Outcome`):
 """
 from __future__ import annotations
 
-import copy
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,14 +90,19 @@ class LearnerRunner:
 
 @dataclass
 class TestSequence:
-    """The calls one spec test made of one implementation, and the chain keys of their prefixes."""
+    """The calls one spec test made of one implementation, and (computed when first asked) the
+    chain keys of their prefixes, which only cached implementations need."""
     calls: list[Call] = field(default_factory=list)
-    keys: list[str] = field(default_factory=list)
+    _keys: list[str] = field(default_factory=list)
 
-    def add(self, call: Call) -> str:
+    def add(self, call: Call) -> None:
         self.calls.append(call)
-        self.keys.append(chain(self.keys[-1] if self.keys else ROOT_KEY, call))
-        return self.keys[-1]
+
+    @property
+    def keys(self) -> list[str]:
+        for call in self.calls[len(self._keys):]:
+            self._keys.append(chain(self._keys[-1] if self._keys else ROOT_KEY, call))
+        return self._keys
 
 
 class TrustedRunner:
@@ -153,6 +157,7 @@ class TrustedRunner:
         return outcome
 
     def close(self) -> None:
+        """End the child (the cache stays): the next call that misses forks a fresh one."""
         if self.runner is not None:
             self.runner.end_test()
             self.runner.close()
@@ -184,8 +189,20 @@ class RecordedRunner:
 
 
 def copied(value: Any) -> Any:
-    """A private copy of a (possibly cached) value: spec code may change what it was handed."""
-    return copy.deepcopy(value)
+    """A private copy of a (possibly cached) plain value: spec code may change what it was handed.
+    Plain data only holds tensors, numbers, strings and containers, so this is all a copy needs."""
+    import torch
+    kind = type(value)
+    if kind is torch.Tensor:
+        clone = value.detach().clone()
+        return clone.requires_grad_(value.requires_grad) if value.requires_grad else clone
+    if kind is list:
+        return [copied(v) for v in value]
+    if kind is tuple:
+        return tuple(copied(v) for v in value)
+    if kind is dict:
+        return {k: copied(v) for k, v in value.items()}
+    return value
 
 
 # --- recordings (kata release) -------------------------------------------------------------
@@ -199,8 +216,8 @@ def save_recordings(path: Path, reference: dict[str, Outcome], mutants: dict[str
     import torch
     path.parent.mkdir(parents=True, exist_ok=True)
     data = {"format": RECORDING_FORMAT, "hidden": hidden,
-            "reference": {k: _outcome_data(o) for k, o in reference.items()},
-            "mutants": {name: {k: _outcome_data(o) for k, o in cache.items()} for name, cache in mutants.items()}}
+            "reference": {k: outcome_data(o) for k, o in reference.items()},
+            "mutants": {name: {k: outcome_data(o) for k, o in cache.items()} for name, cache in mutants.items()}}
     torch.save(data, path)
 
 
@@ -213,20 +230,29 @@ def load_recordings(path: Path) -> tuple[dict[str, Outcome], dict[str, dict[str,
     if not isinstance(data, dict) or data.get("format") != RECORDING_FORMAT:
         raise ValueError(f"{path}: not a torchkata recording (format {RECORDING_FORMAT})")
     try:
-        reference = {k: _outcome(v) for k, v in data["reference"].items()}
-        mutants = {name: {k: _outcome(v) for k, v in cache.items()} for name, cache in data["mutants"].items()}
+        reference = {k: outcome_from_data(v) for k, v in data["reference"].items()}
+        mutants = {name: {k: outcome_from_data(v) for k, v in cache.items()} for name, cache in data["mutants"].items()}
         hidden = {"tests": int(data["hidden"]["tests"]), "points": float(data["hidden"]["points"])}
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise ValueError(f"{path}: recording is malformed ({exc})") from None
     return reference, mutants, hidden
 
 
-def _outcome_data(outcome: Outcome) -> dict:
+def call_data(call: Call) -> dict:
+    return {"name": call.name, "harness": call.harness, "args": call.args, "kwargs": call.kwargs,
+            "count_ops": call.count_ops}
+
+
+def call_from_data(data: dict) -> Call:
+    return Call(str(data["name"]), bool(data["harness"]), data["args"], data["kwargs"], bool(data["count_ops"]))
+
+
+def outcome_data(outcome: Outcome) -> dict:
     info = {k: v for k, v in outcome.info.items() if k in ("type", "message")}
     return {"status": outcome.status, "value": outcome.value, "info": info, "ops": outcome.ops}
 
 
-def _outcome(data: dict) -> Outcome:
+def outcome_from_data(data: dict) -> Outcome:
     if data["status"] not in ("ok", "raised"):
         raise ValueError(f"unexpected status {data['status']!r}")
     return Outcome(data["status"], value=data["value"], info=dict(data["info"]), ops=data["ops"])

@@ -47,11 +47,14 @@ class Call:
     args: Any
     kwargs: Any
     count_ops: bool = False
+    key: str = field(default="", compare=False)     # the digest, computed once
 
     def digest(self) -> str:
-        text = json.dumps([self.name, self.harness, self.args, self.kwargs, self.count_ops],
-                          sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        if not self.key:
+            text = json.dumps([self.name, self.harness, self.args, self.kwargs, self.count_ops],
+                              sort_keys=True, separators=(",", ":"))
+            object.__setattr__(self, "key", hashlib.sha256(text.encode("utf-8")).hexdigest())
+        return self.key
 
     @classmethod
     def make(cls, name: str, args: tuple, kwargs: dict, harness: bool = False, count_ops: bool = False) -> "Call":
@@ -201,8 +204,16 @@ class Worker:
         return reply["forked"], ours
 
     def reap(self, pid: int) -> dict:
+        """How a child ended (for a child that died unexpectedly)."""
         protocol.send_message(self._control, {"reap": pid})
         return self._reply(timeout=30).get("reaped", {})
+
+    def forget(self, pid: int) -> None:
+        """A child killed on purpose: the worker collects it whenever it ends; nobody waits."""
+        try:
+            protocol.send_message(self._control, {"forget": pid})
+        except OSError:
+            pass
 
     def _reply(self, timeout: float) -> dict:
         """The worker's answer to the request just sent."""
@@ -353,15 +364,15 @@ class ChildProcess:
             return self._fail("crashed", f"the test process sent malformed data: {exc}")
 
     def _crash_detail(self, during: str) -> str:
-        return describe_exit(self.kill(), during)
+        return describe_exit(self.kill(describe=True), during)
 
     def _fail(self, status: str, detail: str) -> Outcome:
         if self.failure is None:
             self.failure = Outcome(status, info={"detail": detail})
         return self.failure
 
-    def kill(self) -> dict:
-        """Kill the child and whatever it started; returns how it ended."""
+    def kill(self, describe: bool = False) -> dict:
+        """Kill the child and whatever it started; with ``describe``, wait to say how it ended."""
         if self.dead:
             return {}
         # The group takes any processes the child started; the pid covers a child
@@ -373,7 +384,10 @@ class ChildProcess:
                 pass
         self.dead = True
         self.channel.close()
-        return self.worker.reap(self.pid)
+        if describe:
+            return self.worker.reap(self.pid)
+        self.worker.forget(self.pid)
+        return {}
 
     def close(self, graceful: bool = False) -> None:
         """End the child; ``graceful`` lets it finish cleanly first (coverage data is saved at exit)."""

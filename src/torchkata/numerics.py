@@ -50,9 +50,9 @@ def magnitude(tensor) -> float:
     import torch
     if not (tensor.is_floating_point() or tensor.is_complex()) or tensor.numel() == 0:
         return 0.0
-    values = tensor.detach().abs().to("cpu", torch.float64)
-    finite = values[torch.isfinite(values)]
-    return float(finite.max()) if finite.numel() else 0.0
+    values = tensor.detach().abs()
+    finite = torch.where(torch.isfinite(values), values, torch.zeros((), dtype=values.dtype, device=values.device))
+    return float(finite.max())
 
 
 def close_mask(actual, expected, rtol: float, atol: float, equal_nan: bool = True):

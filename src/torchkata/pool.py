@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable
 
 from torchkata.launcher import Worker
 
-Body = Callable[[Worker, Callable[[], Any], Callable[[Any, Any], None]], None]
+Body = Callable[[Worker, Callable[[], Any], Callable[[Any, Any], None], tuple[int, int]], None]
 
 
 class ItemFailed(Exception):
@@ -26,9 +26,10 @@ def run_pool(items: Iterable[Any], key: Callable[[Any], str], jobs: int, worker:
              on_result: Callable[[Any, Any], None]) -> None:
     """Hand every item to ``body`` in ``jobs`` forked processes; ``on_result(item, result)`` runs here.
 
-    ``body(worker, take, give)`` runs in each process: ``take()`` returns the next item (None when
-    there are no more), ``give(item, result)`` sends a result back. A result is an
-    :class:`ItemFailed` when the item could not be handled.
+    ``body(worker, take, give, (number, count))`` runs in each process: ``take()`` returns the next
+    item (None when there are no more), ``give(item, result)`` sends a result back; ``number`` is
+    the process's place among the ``count`` started together. A result is an :class:`ItemFailed`
+    when the item could not be handled.
     """
     pending = {key(item): item for item in items}
     if not pending:
@@ -43,7 +44,7 @@ def run_pool(items: Iterable[Any], key: Callable[[Any], str], jobs: int, worker:
 
     def start(number: int) -> None:
         client = worker.new_client()
-        process = context.Process(target=_serve, args=(worker, client, body, tasks, results, key, number),
+        process = context.Process(target=_serve, args=(worker, client, body, tasks, results, key, number, count),
                                   daemon=True)
         process.start()
         client.close()
@@ -91,7 +92,7 @@ def _replace_dead(processes, in_flight, pending, attempts, tasks, on_result, sta
     return next_number
 
 
-def _serve(worker: Worker, client, body: Body, tasks, results, key, number: int) -> None:
+def _serve(worker: Worker, client, body: Body, tasks, results, key, number: int, count: int) -> None:
     worker.use_client(client)
 
     def take():
@@ -104,7 +105,7 @@ def _serve(worker: Worker, client, body: Body, tasks, results, key, number: int)
         results.put(("done", number, key(item), result))
 
     try:
-        body(worker, take, give)
+        body(worker, take, give, (number, count))
     except BaseException:  # noqa: BLE001 — the parent notices the exit and re-queues the item in flight
         traceback.print_exc()
         raise SystemExit(70)

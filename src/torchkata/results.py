@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -106,10 +106,12 @@ class KataResult:
         return self.hidden_run and not self.errors and totals.all_passed and totals.max_points > 0
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data = {"schema": SCHEMA, "version": SCHEMA_VERSION, **data}
-        data["totals"] = asdict(self.totals)
-        data["totals"]["all_passed"] = self.totals.all_passed
+        # Field by field, not dataclasses.asdict (which deep-copies every value: slow over a class of learners).
+        data = {"schema": SCHEMA, "version": SCHEMA_VERSION}
+        data.update({name: getattr(self, name) for name in self.__dataclass_fields__ if name != "tests"})
+        data["tests"] = [dict(vars(test)) for test in self.tests]
+        totals = self.totals
+        data["totals"] = {**vars(totals), "all_passed": totals.all_passed}
         data["solved"] = self.solved
         return data
 

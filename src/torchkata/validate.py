@@ -146,7 +146,7 @@ def validation_body(course: Course, katas: list[Kata]):
 
     by_slug = {kata.slug: kata for kata in katas}
 
-    def body(worker, take, give) -> None:
+    def body(worker, take, give, _place) -> None:
         def serve(grader: Grader) -> None:
             while (slug := take()) is not None:
                 give(slug, validate_kata(by_slug[slug], grader))

@@ -49,18 +49,35 @@ def main(argv: list[str]) -> int:
     import torch  # after unshare: a user namespace must be entered while single-threaded
 
     torch.set_num_threads(1)  # a multi-threaded pool can deadlock a forked child
-    _preload(argv[argv.index("--preload") + 1].split(",") if "--preload" in argv else [])
     hello = {"hello": {"mechanisms": mechanisms, "landlock_abi": confinement.landlock_abi(),
                        "torch": torch.__version__, "pid": os.getpid()}}
-    protocol.send_message(controls[0], hello)
     gc.freeze()   # children then never write to the zygote's objects' GC headers: fewer copied pages
-    return _serve_forks(controls, hello)
+    protocol.send_message(controls[0], hello)
+    preload = tuple(name for name in (argv[argv.index("--preload") + 1].split(",") if "--preload" in argv else [])
+                    if name)
+    return _serve_forks(controls, hello, preload_first=preload)
 
 
-def _serve_forks(controls: list[socket.socket], hello: dict) -> int:
-    """Answer fork, reap and connect requests from every grading process until all have gone."""
+def _serve_forks(controls: list[socket.socket], hello: dict, preloaded: tuple[str, ...] = (),
+                 preload_first: tuple[str, ...] = ()) -> int:
+    """Answer fork, reap, forget and connect requests from every grading process until all have gone.
+
+    Ended children are collected without waiting (the trusted side kills a child and says
+    ``forget``; only a child that died unexpectedly is ``reap``ed, for how it ended), so one
+    grading process never waits for another's child to be torn down.
+
+    A job whose kata preloads modules (torch.optim's first step imports torch._dynamo: two
+    seconds, and a bigger process) is forked by a *sub-zygote* that imported them, forked
+    from this one once; every other job is forked from this lean one, which forks faster.
+    """
+    subzygotes: dict[frozenset, socket.socket] = {}  # the modules a sub-zygote imported -> its socket
+    owners: dict[int, socket.socket] = {}           # child pid -> the sub-zygote that forked it
+    spares: list[tuple[int, socket.socket]] = []    # a child forked ahead of time, waiting for its job
+    if preload_first:
+        _start_subzygote(frozenset(preload_first), preloaded, controls, subzygotes)
     while controls:
-        ready, _, _ = select.select(controls, [], [])
+        ready, _, _ = select.select(controls, [], [], 0.5)
+        _collect_ended()
         for control in ready:
             try:
                 request, fds = protocol.recv_message(control, with_fds=True)
@@ -70,27 +87,108 @@ def _serve_forks(controls: list[socket.socket], hello: dict) -> int:
                 continue
             if "fork" in request and len(fds) == 1:
                 job = request["fork"]
-                _preload(job.get("preload", []))
-                job["readable"] = _readable_paths(tuple(job.get("hide", [])))
-                pid = os.fork()
-                if pid == 0:
-                    for other in controls:
-                        other.close()
-                    _child(socket.socket(fileno=fds[0]), job)  # never returns
-                os.close(fds[0])
+                need = frozenset(job.get("preload", [])) - set(preloaded)
+                if need:
+                    sub = next((s for modules, s in subzygotes.items() if need <= modules), None) or \
+                        _start_subzygote(need, preloaded, controls, subzygotes)
+                    protocol.send_message(sub, {"fork": job}, fds=fds)
+                    os.close(fds[0])
+                    pid = protocol.recv_message(sub)["forked"]
+                    owners[pid] = sub
+                else:
+                    pid = _start_child(job, fds[0], controls, subzygotes, spares)
                 protocol.send_message(control, {"forked": pid})
+                if not need and not spares:
+                    # Fork the next child now, while the trusted side gets on with this one:
+                    # the next request then finds it ready (a fork costs several milliseconds).
+                    spares.append(_fork_spare(controls, subzygotes))
             elif "connect" in request and len(fds) == 1:
                 client = socket.socket(fileno=fds[0])
                 controls.append(client)
                 protocol.send_message(control, {"connected": True})
                 protocol.send_message(client, hello)
             elif "reap" in request:
-                protocol.send_message(control, {"reaped": _reap(int(request["reap"]))})
+                pid = int(request["reap"])
+                sub = owners.pop(pid, None)
+                if sub is not None:
+                    protocol.send_message(sub, request)
+                    reply = protocol.recv_message(sub)
+                else:
+                    reply = {"reaped": _reap(pid)}
+                protocol.send_message(control, reply)
+            elif "forget" in request:
+                pid = int(request["forget"])
+                if pid in owners:
+                    protocol.send_message(owners.pop(pid), request)
+                else:
+                    _forget(pid)                          # no reply: nobody waits for this
             else:
                 for fd in fds:
                     os.close(fd)
                 protocol.send_message(control, {"error": "unknown request"})
     return 0
+
+
+def _start_child(job: dict, fd: int, controls: list[socket.socket], subzygotes: dict, spares: list) -> int:
+    """Hand the job to the spare child if there is one, else fork a child for it."""
+    job["readable"] = _readable_paths(tuple(job.get("hide", [])))
+    if spares:
+        pid, spare = spares.pop()
+        try:
+            protocol.send_message(spare, {"job": job}, fds=[fd])
+            os.close(fd)              # the child has it now: a child that dies must close the last copy
+            return pid
+        except OSError:
+            pass                      # it is gone: fork one as usual
+        finally:
+            spare.close()
+    pid = os.fork()
+    if pid == 0:
+        for other in [*controls, *subzygotes.values(), *(spare for _, spare in spares)]:
+            other.close()
+        _child(socket.socket(fileno=fd), job)  # never returns
+    os.close(fd)
+    return pid
+
+
+def _fork_spare(controls: list[socket.socket], subzygotes: dict) -> tuple[int, socket.socket]:
+    """A child that waits for a job (and the trusted side's socket) before it does anything."""
+    ours, theirs = socket.socketpair()
+    pid = os.fork()
+    if pid == 0:
+        for other in [*controls, *subzygotes.values(), ours]:
+            other.close()
+        try:
+            message, fds = protocol.recv_message(theirs, with_fds=True)
+        except (EOFError, OSError, protocol.ProtocolError):
+            os._exit(0)
+        theirs.close()
+        if len(fds) != 1 or not isinstance(message.get("job"), dict):
+            os._exit(0)
+        _child(socket.socket(fileno=fds[0]), message["job"])  # never returns
+    theirs.close()
+    return pid, ours
+
+
+def _start_subzygote(modules: frozenset, preloaded: tuple[str, ...], controls: list[socket.socket],
+                     subzygotes: dict) -> socket.socket:
+    """Fork a zygote that also imports ``modules``; it forks the children of the jobs that need them."""
+    ours, theirs = socket.socketpair()
+    if os.fork() == 0:
+        for other in [*controls, *subzygotes.values(), ours]:
+            other.close()
+        _ended.clear()
+        _forgotten.clear()
+        code = 70
+        try:
+            _preload(sorted(modules))
+            gc.freeze()
+            code = _serve_forks([theirs], {}, preloaded=preloaded + tuple(sorted(modules)))
+        finally:
+            os._exit(code)
+    theirs.close()
+    subzygotes[modules] = ours
+    return ours
 
 
 _readable_cache: dict[tuple, list[str]] = {}
@@ -114,14 +212,45 @@ def _preload(modules: list[str]) -> None:
                 pass
 
 
+_ended: dict[int, dict] = {}      # children that ended and that someone may still ask about
+_forgotten: set[int] = set()       # children nobody will ask about
+
+
+def _exit_info(status: int) -> dict:
+    if os.WIFSIGNALED(status):
+        return {"exit_code": None, "signal": signal.Signals(os.WTERMSIG(status)).name}
+    return {"exit_code": os.WEXITSTATUS(status), "signal": None}
+
+
+def _collect_ended() -> None:
+    while True:
+        try:
+            pid, status = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        if pid in _forgotten:
+            _forgotten.discard(pid)
+        else:
+            _ended[pid] = _exit_info(status)
+
+
+def _forget(pid: int) -> None:
+    if _ended.pop(pid, None) is None:
+        _forgotten.add(pid)
+
+
 def _reap(pid: int) -> dict:
+    """How a child ended (waiting for it if it has not yet)."""
+    _collect_ended()
+    if pid in _ended:
+        return _ended.pop(pid)
     try:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
         return {"exit_code": None, "signal": None}
-    if os.WIFSIGNALED(status):
-        return {"exit_code": None, "signal": signal.Signals(os.WTERMSIG(status)).name}
-    return {"exit_code": os.WEXITSTATUS(status), "signal": None}
+    return _exit_info(status)
 
 
 # --- the forked child -------------------------------------------------------------

@@ -52,7 +52,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "status_current": {"en": "Current: {slug} — {title}", "ko": "현재 카타: {slug} — {title}"},
     "status_detail": {"en": "  best score: {best}/{max}   hints: {hints}/{total}   file: {path}",
                       "ko": "  최고 점수: {best}/{max}점   힌트: {hints}/{total}   파일: {path}"},
-    "yes_no": {"en": "[y/N]", "ko": "[y/N]"},
     # kata watch
     "watch_title": {"en": "kata watch — {slug}: {title}", "ko": "kata watch — {slug}: {title}"},
     "watch_waiting": {"en": "Watching {path}: save it to grade it again.",
@@ -65,8 +64,6 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "ko": "{path} 파일을 처음 상태로 되돌릴까요? 지금 파일은 먼저 백업합니다. "
                                   "맞으면 y를 누르세요."},
     "watch_bye": {"en": "Bye.", "ko": "종료합니다."},
-    "watch_polling": {"en": "(no file-watching library: checking for saves twice a second)",
-                      "ko": "(파일 감시 라이브러리가 없어 0.5초마다 저장 여부를 확인합니다)"},
     "watch_seconds": {"en": "graded in {seconds:.2f} s", "ko": "채점 {seconds:.2f}초"},
     # authors
     "new_done": {"en": "Created {path}: fill in every TODO, then run `kata validate {slug}`.",
