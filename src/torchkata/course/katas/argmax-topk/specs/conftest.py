@@ -51,8 +51,9 @@ def check_top_k(sub, ref):
         got = sub.harness.top_k(scores, k, dim)
         if not isinstance(got, tuple) or len(got) != 2:
             kind = f"a tuple of {len(got)} values" if isinstance(got, tuple) else type(got).__name__
+            kind_ko = f"값 {len(got)}개짜리 튜플" if isinstance(got, tuple) else f"{type(got).__name__} 타입"
             fail(f"top_k must return the pair (values, indices), got {kind}: torch.topk gives both at once",
-                 f"top_k는 (values, indices) 두 값을 반환해야 하는데 {kind}이(가) 나왔습니다. "
+                 f"top_k는 (values, indices) 두 값을 반환해야 하는데 결과가 {kind_ko}입니다. "
                  "torch.topk를 쓰면 둘을 한 번에 얻을 수 있습니다")
         values, indices = got
         want_values, want_indices = ref.harness.top_k(scores, k, dim)
@@ -74,8 +75,8 @@ def check_accuracy(sub, ref):
                  "반환하세요")
         expect(type(got) is float,
                en=f"accuracy() should return a Python float between 0 and 1, got {type(got).__name__} {got!r}",
-               ko=f"accuracy()는 0과 1 사이의 파이썬 float를 반환해야 하는데 {type(got).__name__} 값 "
-                  f"{got!r}이(가) 나왔습니다")
+               ko=f"accuracy()는 0과 1 사이의 파이썬 float를 반환해야 하는데 결과가 {type(got).__name__} 타입의 "
+                  f"값 {got!r}입니다")
         expected = ref.accuracy(logits, targets)
         # float32 is the coarsest dtype a correct solution may count in (.float().mean())
         expect_close(torch.tensor(got, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64),
