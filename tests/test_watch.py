@@ -78,3 +78,18 @@ def test_watch_keys_in_korean(workspace):
         assert session.wait() == 0
     finally:
         session.kill()
+
+
+@pytest.mark.slow
+def test_a_terminated_watch_stops_its_worker_and_leaves_no_temporary_folders(workspace, tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    session = start(workspace, TMPDIR=str(scratch))
+    try:
+        session.expect(SCREEN_END)
+        assert any(scratch.iterdir())                   # the worker's home and the sandbox live here
+        session.process.terminate()
+        assert session.wait() == 128 + 15
+    finally:
+        session.kill()
+    assert list(scratch.iterdir()) == []

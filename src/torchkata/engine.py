@@ -201,11 +201,15 @@ class Grader:
             known: dict = {}
             self._sequences[kata.slug] = known
             if kata.reference is not None:
+                reference = self._reference(kata)
+
                 def collect(run: KataRun) -> None:
-                    known.update({nodeid: state.learner.calls for nodeid, state in run.states.items()
-                                  if state.learner.calls})
+                    for nodeid, state in run.states.items():
+                        if state.learner.calls:      # the reference ran as the learner: its answers, cached
+                            known[nodeid] = state.learner.calls
+                            reference.cache.update(zip(state.learner.keys, state.outcomes))
                 self.grade([(kata, kata.reference)], Options(diagnose=False), inspect=collect)
-                for runner in [self._reference(kata), *(runner for _, runner in self._mutant_runners(kata))]:
+                for _, runner in self._mutant_runners(kata):
                     for calls in known.values():
                         runner.outcomes(calls)
                     runner.close()

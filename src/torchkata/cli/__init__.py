@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import functools
 import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import click
@@ -115,6 +117,7 @@ class KataGroup(click.Group):
         global _ARGS
         _ARGS = list(sys.argv[1:] if args is None else args)
         texts.install_click_translation(detect_lang(_lang_from_argv()))
+        _exit_cleanly_on_sigterm()
         return super().main(args, *rest, **options)
 
     def get_help(self, ctx: click.Context) -> str:
@@ -130,6 +133,14 @@ class KataGroup(click.Group):
 
 
 _ARGS: list[str] = []
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """A terminated `kata` (CI cancel, Slurm time limit) still stops its worker and removes its temporary folders."""
+    def stop(signum, frame):
+        raise SystemExit(128 + signum)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, stop)
 
 
 def _lang_from_argv() -> str | None:

@@ -182,7 +182,9 @@ def keep_solution(kata: Kata, course: Course, workspace: Workspace) -> Path | No
     if not course.show_solutions or kata.reference is None or not kata.reference.is_file():
         return None
     target = workspace.solution(kata)
-    write_atomically(target, kata.reference.read_text(encoding="utf-8"))
+    text = kata.reference.read_text(encoding="utf-8")
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        write_atomically(target, text)
     return target
 
 

@@ -95,7 +95,8 @@ class WatchSession:
         from torchkata import engine
         from torchkata.render import result_lines
 
-        self._draw([click.style(texts.say("watch_grading", self.lang), fg="bright_black")], keep_extra=False)
+        echo(click.style(texts.say("watch_grading", self.lang), fg="bright_black"))   # below the old result
+        sys.stdout.flush()
         started = time.monotonic()
         result = self.grader.grade([(self.kata, self.path)], engine.Options(lang=self.lang))[0]
         if not hasattr(result, "totals"):          # a KataError: the kata itself is broken
