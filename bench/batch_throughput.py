@@ -51,10 +51,12 @@ def naive(learners: list[Path], katas, jobs: int) -> float:
                "NAIVE_REFERENCE": str(kata.reference)}
         if kata.harness:
             env["NAIVE_HARNESS"] = str(kata.harness)
+        scratch = learner / "naive-scratch"             # the submission's files land here, not in the caller's folder
+        scratch.mkdir(exist_ok=True)
         subprocess.run([sys.executable, "-m", "pytest", str(kata.specs), "-q", "-p", "naive_plugin",
                         "-p", "no:cacheprovider", "--import-mode=importlib", "-c", os.devnull,
                         "--rootdir", str(kata.folder), "--junitxml", os.devnull],
-                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
+                       env=env, cwd=scratch, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
     pairs = [(learner, kata) for learner in learners for kata in katas]
     started = time.perf_counter()
     with ThreadPoolExecutor(jobs) as pool:

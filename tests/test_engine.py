@@ -187,6 +187,31 @@ def test_public_output_is_kept_and_capped_hidden_output_is_withheld(course, soft
     assert "-1000" not in json.dumps(result.to_dict())              # a hidden input never leaks
 
 
+def test_each_test_shows_only_what_was_printed_during_it(course, softmax, worker, tmp_path):
+    counting = write(tmp_path, SOFTMAX_REFERENCE.read_text() + "\n_real = stable_softmax\n_calls = [0]\n\n"
+                     "def stable_softmax(x, dim=-1):\n    _calls[0] += 1\n"
+                     "    print(f'call number {_calls[0]}.')\n    return _real(x, dim)\n")
+    public = [t for t in grade(course, softmax, worker, counting).tests
+              if t.visibility == "public" and t.kind == "spec"]
+    numbers = [line.split()[-1] for t in public for line in t.output.splitlines()]
+    assert all(t.output.startswith("call number") for t in public)
+    assert len(numbers) == len(set(numbers))                   # no test shows an earlier test's output
+
+
+def test_links_planted_in_the_sandbox_never_make_the_grader_read_another_file(course, softmax, worker,
+                                                                               tmp_path):
+    secret = tmp_path / "trusted-only.txt"
+    secret.write_text("SECRET-ANSWERS")
+    planting = write(tmp_path, "import os\n"
+                     f"for n in range(60):\n    for name in ('.out-%d.txt', '.err-%d.txt', 'out', 'err'):\n"
+                     f"        try:\n            os.symlink({str(secret)!r}, name % n if '%' in name else name)\n"
+                     "        except OSError:\n            pass\n" + SOFTMAX_REFERENCE.read_text())
+    result = grade(course, softmax, worker, planting)
+    assert "SECRET-ANSWERS" not in json.dumps(result.to_dict())
+    assert secret.read_text() == "SECRET-ANSWERS"
+    assert result.solved
+
+
 def test_forbidden_api_withholds_the_score(course, softmax, worker, tmp_path):
     cheat = write(tmp_path, "import torch\n\ndef stable_softmax(x, dim=-1):\n    return torch.softmax(x, dim)\n")
     result = grade(course, softmax, worker, cheat)

@@ -300,13 +300,16 @@ def _serve(channel: socket.socket, job: dict, harness) -> None:
     module, import_error = None, None
     while True:
         try:
-            request = protocol.recv_message(channel)
+            request, fds = protocol.recv_message(channel, with_fds=True)
         except EOFError:
             return
+        if "begin" not in request:
+            for fd in fds:
+                os.close(fd)
         if request.get("close"):
             return
         if "begin" in request:
-            _redirect_output(request["begin"]["stdout"], request["begin"]["stderr"])
+            _redirect_output(fds)
             if module is None and import_error is None:
                 try:
                     module = _load_module(job["module"], os.path.join(job["sandbox"], job["file"]))
@@ -429,11 +432,12 @@ def _load_module(name: str, path: str):
     return module
 
 
-def _redirect_output(stdout: str, stderr: str) -> None:
+def _redirect_output(fds: list[int]) -> None:
+    """Send stdout and stderr to the files the trusted side passed (it cleared them)."""
     _flush()
-    for fd, path in ((1, stdout), (2, stderr)):
-        target = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    for target, fd in zip(fds, (1, 2)):
         os.dup2(target, fd)
+    for target in fds:
         os.close(target)
 
 
