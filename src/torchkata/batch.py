@@ -236,12 +236,12 @@ def _learn_together(grader, katas: list[Kata], folder: Path, number: int, count:
     instead of every process doing all of it. A share that does not come in time is learnt later, here."""
     mine = [kata for position, kata in enumerate(katas) if position % count == number % count]
     for kata in mine:
-        grader.share(kata, folder / f"{kata.slug}.pt")
+        grader.share(kata, folder / f"{kata.slug}.json")
     deadline = time.monotonic() + 600
     waiting = [kata for kata in katas if kata not in mine]
     while waiting and time.monotonic() < deadline:
         for kata in list(waiting):
-            path = folder / f"{kata.slug}.pt"
+            path = folder / f"{kata.slug}.json"
             if path.exists():
                 grader.adopt(kata, path)
                 waiting.remove(kata)

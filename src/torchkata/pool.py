@@ -1,7 +1,9 @@
 """Grading processes that share one warm worker: how `kata grade` and `kata validate` go parallel.
 
-The main process stays light (it never imports torch, so forking it is safe and quick).
-Each grading process is forked from it, gets a connection of its own to the worker,
+The main process imports torch (while the worker imports it too) but never runs a torch
+operation: with one thread and no pool started, forking it stays safe, and every grading
+process inherits torch already imported instead of importing it again. Each grading process is
+forked from it, gets a connection of its own to the worker,
 opens one pytest session (specs collected once) and then takes items from a queue until
 there are none left. A grading process that dies has its item put back once, and a
 fresh process takes its place.
@@ -34,6 +36,7 @@ def run_pool(items: Iterable[Any], key: Callable[[Any], str], jobs: int, worker:
     pending = {key(item): item for item in items}
     if not pending:
         return
+    _import_torch_once()
     context = multiprocessing.get_context("fork")
     tasks, results = context.Queue(), context.Queue()
     for item in pending.values():
@@ -71,6 +74,12 @@ def run_pool(items: Iterable[Any], key: Callable[[Any], str], jobs: int, worker:
         process.join(timeout=30)
         if process.is_alive():
             process.kill()
+
+
+def _import_torch_once() -> None:
+    import torch
+
+    torch.set_num_threads(1)   # no thread pool exists until an operation runs; none will here
 
 
 def _replace_dead(processes, in_flight, pending, attempts, tasks, on_result, start, next_number) -> int:
