@@ -48,3 +48,18 @@ def test_torch_seeding_still_works_in_a_patched_process():
         "print('ok')\n")
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and done.stdout.startswith("ok"), done.stdout + done.stderr
+
+
+def test_warming_the_optimizer_path_starts_no_thread():
+    # The zygote forks after this: a thread started here would make every fork unsafe.
+    script = (
+        "import sys, threading, torch\n"
+        "from torchkata import worker\n"
+        "worker._import_what_every_optimizer_step_imports(torch)\n"
+        "assert threading.active_count() == 1, threading.enumerate()\n"
+        "p = torch.nn.Parameter(torch.ones(2)); opt = torch.optim.SGD([p], lr=0.1)\n"
+        "p.sum().backward(); opt.step()\n"
+        "assert torch.equal(p.detach(), torch.full((2,), 0.9))\n"
+        "print('ok')\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith("ok"), done.stdout + done.stderr

@@ -50,6 +50,7 @@ def main(argv: list[str]) -> int:
 
     torch.set_num_threads(1)  # a multi-threaded pool can deadlock a forked child
     _cheaper_accelerator_seed_stacks()
+    _import_what_every_optimizer_step_imports(torch)
     hello = {"hello": {"mechanisms": mechanisms, "landlock_abi": confinement.landlock_abi(),
                        "torch": torch.__version__, "pid": os.getpid()}}
     gc.freeze()   # children then never write to the zygote's objects' GC headers: fewer copied pages
@@ -218,6 +219,17 @@ def _cheaper_accelerator_seed_stacks() -> None:
         module = sys.modules.get(name)
         if module is not None and getattr(module, "traceback", None) is traceback:
             module.traceback = _StackWithoutSource
+
+
+def _import_what_every_optimizer_step_imports(torch) -> None:
+    """An optimizer's step (through record_function) imports a profiler module on first use: once
+    here, not in every child that trains (about 1 ms each)."""
+    first_use = getattr(getattr(torch.autograd, "profiler", None), "_maybe_cupti_monitor", None)
+    if callable(first_use):
+        try:
+            first_use()
+        except Exception:  # noqa: BLE001 — only a missed saving
+            pass
 
 
 _FORKS_BEFORE_HUGE_PAGES = 64   # a busy zygote (a class, a long watch) repays the 50-400 ms collapse
