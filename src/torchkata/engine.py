@@ -28,7 +28,7 @@ from torchkata.implementations import Job, LearnerRunner, RecordedRunner, Truste
 from torchkata.launcher import Limits, Worker
 from torchkata.learner_files import Submission, SubmissionProblem, read_submission
 from torchkata.plugin import KataPlan, KataRun, SpecPlugin, devices_for
-from torchkata.results import KataResult, TestResult
+from torchkata.results import KataResult, TestResult, write_atomically
 
 T = TypeVar("T")
 
@@ -232,9 +232,7 @@ class Grader:
                    "reference": {k: outcome_data(o) for k, o in self._reference(kata).cache.items()},
                    "mutants": {m.name: {k: outcome_data(o) for k, o in runner.cache.items()}
                                for m, runner in self._mutant_runners(kata)}}
-        temporary = path.with_name(f".{path.name}.tmp")
-        temporary.write_text(json.dumps(protocol.encode(payload), separators=(",", ":")), encoding="utf-8")
-        os.replace(temporary, path)
+        write_atomically(path, json.dumps(protocol.encode(payload), separators=(",", ":")))
 
     def adopt(self, kata: Kata, path: Path) -> bool:
         """Take in what another grading process shared of a kata; False if it cannot be read."""
