@@ -16,6 +16,12 @@ SOFTMAX = COURSE / "katas" / "stable-softmax"
 SOFTMAX_REFERENCE = COURSE / "reference" / "stable_softmax.py"
 
 
+def course_python_files() -> list[Path]:
+    """Every Python file of the built-in course (its katas and references; not the rest of a checkout)."""
+    return sorted(p for folder in ("katas", "reference") for p in (COURSE / folder).rglob("*.py")
+                  if "__pycache__" not in p.parts)
+
+
 @pytest.fixture(scope="session")
 def course():
     return load_course(COURSE)

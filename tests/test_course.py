@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import COURSE, REPO
+from tests.conftest import COURSE, REPO, course_python_files
 
 CURRICULUM = REPO / "docs" / "curriculum.md"
 
@@ -27,8 +27,7 @@ def test_every_kata_is_in_the_curriculum_and_every_section_has_a_kata(course):
         assert set(re.findall(r"`([a-z0-9-]+)`", row)) & slugs or "the whole course" in row, row
 
 
-@pytest.mark.parametrize("path", sorted(p for p in COURSE.rglob("*.py") if "__pycache__" not in p.parts),
-                         ids=lambda p: str(p.relative_to(COURSE)))
+@pytest.mark.parametrize("path", course_python_files(), ids=lambda p: str(p.relative_to(COURSE)))
 def test_course_python_parses_and_imports_only_the_public_spec_api(path):
     tree = ast.parse(path.read_text(encoding="utf-8"))
     for node in ast.walk(tree):
@@ -51,7 +50,7 @@ def test_no_korean_calques_the_reviewers_named(course):
     engine_texts = [entry["ko"] for entry in [*MESSAGES.values(), *CLI.values()]]
     kata_texts = [text for kata in course.katas for text in
                   (kata.title.ko, kata.prompt.ko, *(h.ko for h in kata.hints), *(m.diagnosis.ko for m in kata.mutants))]
-    spec_texts = [p.read_text(encoding="utf-8") for p in COURSE.rglob("*.py")]
+    spec_texts = [p.read_text(encoding="utf-8") for p in course_python_files()]
     calques = ("아주 작은 음수", "스텝을 밟", "음의 로그 가능도", "은(는)", "이(가)", "을(를)", "수고했어요", "썼네요")
     for text in engine_texts + kata_texts + spec_texts:
         for calque in calques:

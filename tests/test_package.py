@@ -34,7 +34,12 @@ def test_the_wheel_holds_every_module_the_course_and_the_catalogue(wheel):
         relative = "torchkata/" + path.relative_to(package).as_posix()
         if path.is_file() and "__pycache__" not in relative and not relative.endswith(".pyc"):
             assert relative in names, relative
-    assert "torchkata/course/course.toml" in names and "torchkata/locale/ko/LC_MESSAGES/messages.mo" in names
+    assert "torchkata/locale/ko/LC_MESSAGES/messages.mo" in names
+    for path in [REPO / "course.toml", *(REPO / "katas").rglob("*"), *(REPO / "reference").rglob("*")]:
+        relative = "torchkata/course/" + path.relative_to(REPO).as_posix()
+        if path.is_file() and "__pycache__" not in relative and not relative.endswith(".pyc"):
+            assert relative in names, relative
+    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
 
 
 @pytest.mark.slow

@@ -1,6 +1,7 @@
 """Courses and their katas: ``course.toml``, ``katas/<slug>/kata.toml`` and ``reference/``.
 
-A course is a folder, anywhere on disk (the built-in one ships inside this package)::
+A course is a folder, anywhere on disk (the built-in one is this repository's top level, and
+ships inside the wheel as ``torchkata/course/``)::
 
     course.toml             name, languages, the order of the katas, whether solutions may be shown
     katas/<slug>/           one folder per kata: kata.toml, stub.py, specs/, harness.py, mutants/
@@ -136,7 +137,16 @@ class Course:
 
 
 def builtin_course_root() -> Path:
-    return Path(__file__).resolve().parent / "course"
+    """The built-in course: ``torchkata/course/`` in a wheel (the build copies it there); in a source
+    checkout (a clone, an editable install) the repository's top level, where it is written."""
+    package = Path(__file__).resolve().parent
+    shipped = package / "course"
+    if (shipped / COURSE_FILE).is_file():
+        return shipped
+    checkout = package.parent.parent
+    if (checkout / COURSE_FILE).is_file() and (checkout / "katas").is_dir():
+        return checkout
+    return shipped   # neither: load_course names the missing course.toml
 
 
 def find_course(explicit: Path | None = None, workspace_course: Path | None = None,

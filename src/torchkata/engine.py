@@ -119,8 +119,11 @@ class Grader:
         self._mutants: dict[str, list] = {}
         self._hidden_recorded: dict[str, dict] = {}
         self._sequences: dict[str, dict] = {}    # kata -> spec test -> the calls it makes of a correct solution
-        # Learner code may read neither this course nor the built-in one (whose references ship in the package).
-        self._hidden_folders = tuple(sorted({str(course.root), str(builtin_course_root())}))
+        # Learner code may read neither this course's katas and references nor the built-in one's (which ship in
+        # the package, or are a checkout's top level, beside its history). Not the whole folder: a checkout's
+        # virtualenv may live inside it.
+        self._hidden_folders = tuple(sorted({str(root / part) for root in (course.root, builtin_course_root())
+                                             for part in ("katas", "reference", ".git")}))
 
     def grade(self, work: list[tuple[Kata, Path | Submission]], options: Options, base: Path | None = None,
               inspect: Callable[[KataRun], None] | None = None) -> list[KataResult | KataError]:
