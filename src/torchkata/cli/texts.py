@@ -134,7 +134,7 @@ OPTION_HELP: dict[str, dict[str, str]] = {
     "submission": {"en": "Grade this file instead of submissions/<file>.",
                    "ko": "submissions/<파일> 대신 이 파일을 채점합니다."},
     "device": {"en": "Where device specs run; 'all' means every device the kata supports.",
-               "ko": "device 테스트를 실행할 장치. 'all'은 카타가 지원하는 모든 장치입니다."},
+               "ko": "디바이스(device)별 테스트를 실행할 디바이스. 'all'은 카타가 지원하는 모든 디바이스입니다."},
     "public_only": {"en": "Run only the public specs (the score then says so).",
                     "ko": "공개 테스트만 실행합니다 (점수에도 그렇게 표시됩니다)."},
     "json": {"en": "Print the result as JSON (see docs/results.md).",
