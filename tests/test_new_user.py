@@ -171,7 +171,7 @@ def test_an_untouched_stub_prints_one_line_per_unwritten_function(course, worker
     shutil.copy(kata.stub, path)
     given = read_submission(path, display=f"submissions/{kata.submission_file}")
     for lang, header in (("en", f"Not written yet in submissions/{kata.submission_file}"),
-                         ("ko", f"submissions/{kata.submission_file}에서 아직 작성하지 않은 함수입니다")):
+                         ("ko", f"submissions/{kata.submission_file}에 아직 작성하지 않은 함수가 있습니다")):
         shown = report(engine.check(course, kata, given, worker, engine.Options(lang=lang)))
         lines = shown.splitlines()
         listed = [line for line in lines if line.lstrip().startswith("! ")]

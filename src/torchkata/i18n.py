@@ -137,7 +137,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "list.broken": {"en": "broken", "ko": "오류"},
     # an untouched stub: one line per function still to write
     "not_written": {"en": "Not written yet in {file} (each still raises NotImplementedError):",
-                    "ko": "{file}에서 아직 작성하지 않은 함수입니다 (모두 NotImplementedError를 그대로 발생시킵니다):"},
+                    "ko": "{file}에 아직 작성하지 않은 함수가 있습니다 (모두 아직 NotImplementedError를 발생시킵니다):"},
     "not_written_line": {"en": "line {line}, {count:test|tests}", "ko": "{line}번째 줄, 테스트 {count}개"},
     # a timeout: where the learner's code was when it was stopped (public tests only)
     "timeout_where": {"en": "your code was stopped at line {line}, in {function}: {code}",

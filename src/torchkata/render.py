@@ -58,7 +58,7 @@ def result_lines(result: KataResult, verbose: bool = True, fold_passed: bool = F
         lines.append(click.style(f"  {t('rules_label', lang)}", fg="bright_black"))
         lines += [_test_line(test, width, lang, number.get(id(test))) for test in rules]
     if stubs:
-        lines += [""] + not_written_lines(stubs, result.submission.get("path", ""), lang)
+        lines += [""] * (len(lines) > 1) + not_written_lines(stubs, result.submission.get("path", ""), lang)
     for index, (feedback, members) in enumerate(groups, start=1):
         lines += [""] + _group_lines(index, feedback, members, lang)
     if verbose and any(test.output_withheld for test in result.tests):
