@@ -1,7 +1,10 @@
-"""A first attempt at the stable-softmax kata, as a learner might write it (used by `make demo`)."""
+"""A first attempt at the stable-softmax kata, as a learner might write it (used by `make demo`).
+
+It is the textbook formula, right for small inputs: `make demo` shows the grader naming the mistake.
+"""
 import torch
 
 
 def stable_softmax(x: torch.Tensor, dim: int = -1) -> torch.Tensor:
-    exps = torch.exp(x - x.max())          # subtracts the max of the whole tensor
-    return exps / exps.sum()                # ...and divides by the sum of the whole tensor
+    exps = x.exp()
+    return exps / exps.sum(dim=dim, keepdim=True)

@@ -95,7 +95,9 @@ def test_check_stub_exits_1_and_reference_exits_0_with_the_solution(run, workspa
     run("next", "stable-softmax")
     failed = run("check")
     assert failed.exit_code == 1 and "Score: 0/21" in failed.output
-    assert failed.output.count("your code raised NotImplementedError") == 2     # grouped: public, hidden
+    assert "Not written yet in submissions/stable_softmax.py" in failed.output
+    assert re.search(r"! stable_softmax\(\)\s+line 13, 13 tests", failed.output)        # one line, not one per test
+    assert "test_small_values" not in failed.output and "your code raised" not in failed.output
     shutil.copy(SOFTMAX_REFERENCE, workspace / "submissions" / "stable_softmax.py")
     passed = run("check", "stable-softmax")
     assert passed.exit_code == 0 and "Score: 21/21" in passed.output and "All tests passed." in passed.output
@@ -142,7 +144,10 @@ def test_check_cuda_without_cuda_says_not_run_and_exits_1(run, workspace):
     result = run("check", "stable-softmax", "--device", "cuda")
     assert result.exit_code == 1, result.output
     assert "not run: no CUDA" in result.output and "error" not in result.output.lower()
-    assert "field 'points'" not in result.output and "Specs for CUDA were not run" in result.output
+    assert "field 'points'" not in result.output and "All tests passed" not in result.output
+    assert "1 CUDA test (1 point) not run: this machine has no CUDA" in result.output
+    assert re.search(r"test_keeps_dtype_and_device\[cuda\] \(hidden\)\s+-/1\s+not run", result.output)
+    assert "Score: 20/20 (1 point not run)" in result.output              # the table's 20 points, and the one not run
 
 
 def test_check_cuda_on_a_cpu_only_kata_says_not_run(run, workspace):
@@ -158,7 +163,8 @@ def test_check_cuda_on_a_cpu_only_kata_says_not_run(run, workspace):
 
 def test_missing_submission_is_exit_2_with_advice(run):
     result = run("check", "stable-softmax")
-    assert result.exit_code == 2 and "run `kata next`" in result.output
+    assert result.exit_code == 2 and "run `kata next stable-softmax` to create it" in result.output
+    assert "submissions/stable_softmax.py: no such submission file" in result.output
 
 
 def test_unknown_kata_is_exit_2_with_a_suggestion(run):

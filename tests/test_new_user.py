@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from torchkata import engine
 from torchkata.cli import main
+from torchkata.learner_files import read_submission
 from tests.conftest import SOFTMAX_REFERENCE, make_course
 
 KATA = Path(sys.executable).parent / "kata"
@@ -130,3 +131,140 @@ def test_a_huge_submission_is_refused_at_once(course, worker, tmp_path):
     result = engine.check(course, course.get("stable-softmax"), path, worker)
     assert result.totals.points == 0 and "more than the" in result.tests[0].message
     assert all(t.status != "timeout" for t in result.tests)
+
+
+# --- issue 17: a learner's first minutes -------------------------------------------------
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def learner_run(*args, cwd, lang="en"):
+    env = {k: v for k, v in __import__("os").environ.items() if k not in ("TORCHKATA_LANG", "TORCHKATA_COURSE")}
+    env.update({"LANG": "C.UTF-8", "COLUMNS": "100"})
+    return subprocess.run([str(KATA), *map(str, args), "--lang", lang], capture_output=True, text=True,
+                          timeout=600, cwd=cwd, env=env)
+
+
+@pytest.mark.slow
+def test_make_demo_grades_a_typical_mistake_that_gets_a_named_diagnosis():
+    makefile = (REPO / "Makefile").read_text()
+    demo = makefile.split("\ndemo:", 1)[1].split("\n\n", 1)[0]
+    command = next(line for line in demo.splitlines() if "kata check" in line and "@echo" not in line)
+    args = command.split("kata", 1)[1].split("||")[0].split()     # as `make demo` runs it
+    shown = learner_run(*args, cwd=REPO)
+    assert "Likely mistake: " in shown.stdout, shown.stdout
+    assert shown.returncode == 1 and "Score: 0/" not in shown.stdout      # a near miss, not a blank stub
+    assert "../" not in shown.stdout and "examples/stable_softmax_attempt.py" in args
+
+
+def report(result) -> str:
+    from torchkata.render import result_lines
+    return __import__("click").unstyle("\n".join(result_lines(result)))
+
+
+def test_an_untouched_stub_prints_one_line_per_unwritten_function(course, worker, workspace):
+    import ast
+    kata = course.get("tensor-basics")
+    functions = [node.name for node in ast.parse(kata.stub.read_text()).body if isinstance(node, ast.FunctionDef)]
+    assert len(functions) >= 5
+    path = workspace / "submissions" / kata.submission_file
+    shutil.copy(kata.stub, path)
+    given = read_submission(path, display=f"submissions/{kata.submission_file}")
+    for lang, header in (("en", f"Not written yet in submissions/{kata.submission_file}"),
+                         ("ko", f"submissions/{kata.submission_file}에 아직 작성하지 않은 함수가 있습니다")):
+        shown = report(engine.check(course, kata, given, worker, engine.Options(lang=lang)))
+        lines = shown.splitlines()
+        listed = [line for line in lines if line.lstrip().startswith("! ")]
+        assert sorted(line.split()[1] for line in listed) == sorted(f"{name}()" for name in functions), shown
+        assert header in shown
+        assert "test_" not in shown and "NotImplementedError:" not in shown            # no line per test
+        assert len(lines) <= len(functions) + 8
+
+
+def test_a_half_written_stub_lists_its_tests_and_only_the_unwritten_functions(course, worker, tmp_path):
+    kata = course.get("tensor-basics")
+    stub = kata.stub.read_text()
+    written = stub.replace('raise NotImplementedError("from_data is not written yet")',
+                           "return torch.tensor(data)")
+    assert written != stub
+    path = tmp_path / kata.submission_file
+    path.write_text(written)
+    from torchkata.render import result_lines
+    result = engine.check(course, kata, path, worker)
+    text = "\n".join(result_lines(result))
+    assert "from_data()" not in text and "test_from_data_gradebook_of_ints" in text
+    assert "describe()" in text and "test_describe_a_gradebook" not in text
+
+
+@no_cuda
+@pytest.mark.parametrize("device", ["cuda", "all"])
+def test_device_cuda_without_a_gpu_says_which_tests_did_not_run_and_never_all_passed(course, worker, device):
+    import re
+    kata = course.get("stable-softmax")
+    english = engine.check(course, kata, SOFTMAX_REFERENCE, worker, engine.Options(device=device))
+    shown = report(english)
+    assert "All tests passed" not in shown
+    assert "test_keeps_dtype_and_device[cuda]" in shown and "not run: no CUDA" in shown
+    assert "1 CUDA test (1 point) not run: this machine has no CUDA" in shown
+    table = sum(float(m.group(1)) for m in re.finditer(r"\s(\d+)/\d+\s+passed", shown))
+    score = re.search(r"Score: (\d+)/(\d+) \(1 point not run\)", shown)
+    assert score and float(score.group(1)) == table == float(score.group(2))   # the score line is the table's sum
+    korean = report(engine.check(course, kata, SOFTMAX_REFERENCE, worker, engine.Options(device=device, lang="ko")))
+    assert "이 컴퓨터에는 CUDA가 없어 CUDA 테스트를 실행하지 않았습니다" in korean and "모든 테스트를 통과했습니다" not in korean
+
+
+@pytest.mark.slow
+def test_a_timeout_names_the_line_the_code_was_stopped_at_for_public_tests_only(tmp_path):
+    root = make_course(tmp_path / "course")
+    toml = root / "katas" / "stable-softmax" / "kata.toml"
+    toml.write_text(toml.read_text().replace("timeout = 5", "timeout = 1"))
+    workspace = tmp_path / "ws"
+    (workspace / "submissions").mkdir(parents=True)
+    (workspace / "torchkata.toml").write_text(f'course = "{root}"\n')
+    (workspace / "submissions" / "stable_softmax.py").write_text(
+        "import torch\n\n\ndef stable_softmax(x, dim=-1):\n    total = 0\n    while True:\n        total += 1\n")
+    shown = learner_run("check", "stable-softmax", "--json", cwd=workspace)
+    tests = json.loads(shown.stdout)["tests"]
+    timed_out = [t for t in tests if t["status"] == "timeout" and "time limit" in t["message"]]
+    public = [t for t in timed_out if t["visibility"] == "public"]
+    assert public and all("your code was stopped at line" in t["message"] and "in stable_softmax" in t["message"]
+                          for t in public)
+    assert any(t["message"].endswith("line 6, in stable_softmax: while True:") or
+               t["message"].endswith("line 7, in stable_softmax: total += 1") for t in public)
+    assert all("stopped at line" not in t["message"] for t in tests if t["visibility"] == "hidden")
+    assert all("most recent call first" not in t["output"] for t in tests)    # the stack is not the learner's output
+
+
+def test_learner_facing_paths_are_relative_to_the_workspace(workspace):
+    (workspace / "submissions" / "stable_softmax.py").write_text("def stable_softmax(x, dim=-1)\n    return x\n")
+    inside = workspace / "submissions"
+    shown = learner_run("check", "stable-softmax", cwd=inside)
+    assert "submissions/stable_softmax.py does not parse" in shown.stdout and "../" not in shown.stdout
+    missing = learner_run("check", "gather", cwd=inside)
+    assert missing.returncode == 2 and "run `kata next gather` to create it" in missing.stderr
+    assert "submissions/gather_rows.py" in missing.stderr
+    korean = learner_run("check", "gather", cwd=inside, lang="ko")
+    assert "`kata next gather`를 실행하면 만들어집니다" in korean.stderr
+
+
+@pytest.mark.slow
+def test_graded_repositories_are_named_by_their_own_paths_never_the_graders(tmp_path):
+    root = make_course(tmp_path / "course")
+    learner = tmp_path / "elsewhere" / "class" / "ada"
+    (learner / "submissions").mkdir(parents=True)
+    (learner / "submissions" / "stable_softmax.py").write_text("def stable_softmax(x, dim=-1)\n    return x\n")
+    out = tmp_path / "out"
+    (tmp_path / "grader" / "deep").mkdir(parents=True)
+    grade_cmd("--course", root, learner, "--out", out, cwd=tmp_path / "grader" / "deep")
+    data = json.loads((out / "learners" / "ada.json").read_text())
+    messages = [t["message"] for result in data["results"] for t in result["tests"]]
+    assert any("submissions/stable_softmax.py does not parse" in m for m in messages)
+    assert not any("../" in m or str(tmp_path) in m for m in messages)
+
+
+def test_an_unknown_kata_is_named_in_the_learners_language(workspace):
+    english = learner_run("check", "stable-sotfmax", cwd=workspace)
+    assert english.returncode == 2 and "did you mean 'stable-softmax'" in english.stderr
+    korean = learner_run("check", "stable-sotfmax", cwd=workspace, lang="ko")
+    assert korean.returncode == 2 and "stable-softmax 카타를 찾으셨나요?" in korean.stderr
+    assert "no kata named" not in korean.stderr

@@ -5,52 +5,62 @@ torchkata itself says: feedback, reports, errors, dialogues and units. Korean is
 in one polite register (합니다체), with the terms of the course notes (텐서, 그래디언트,
 브로드캐스팅, 슬라이스...), each message a sentence of its own rather than a template
 with particles such as 은(는) to fill in.
+
+Two format specs keep sentences grammatical whatever is filled in:
+
+- ``{count:test|tests}`` writes the number and the noun that agrees with it ("1 test",
+  "3 tests"), so no English message says "1 tests";
+- ``{what:이}`` (also ``은``, ``을``, ``과``) writes a Korean noun phrase with the particle its
+  last syllable takes ("손실 값이", "출력이", "로짓 그래디언트가"), so a message joins what it
+  names into one sentence ("손실 값이 기댓값과 다릅니다"), never "손실 값: 값이 ...".
 """
 from __future__ import annotations
 
 import os
+import re
+import string
 import unicodedata
 
 LANGS = ("en", "ko")
 
 MESSAGES: dict[str, dict[str, str]] = {
     # comparisons (torchkata.spec)
-    "not_tensor": {"en": "{what} should be a torch.Tensor, got a {got}",
-                   "ko": "{what}: torch.Tensor여야 하는데 {got} 타입이 나왔습니다"},
-    "shape": {"en": "{what} has the wrong shape", "ko": "{what}: shape이 다릅니다"},
-    "dtype": {"en": "{what} has the wrong dtype", "ko": "{what}: dtype이 다릅니다"},
-    "device": {"en": "{what} is on the wrong device", "ko": "{what}: device가 다릅니다"},
-    "requires_grad": {"en": "{what} has the wrong requires_grad", "ko": "{what}: requires_grad 값이 다릅니다"},
-    "got_expected": {"en": "got {got}, expected {expected}", "ko": "결과는 {got}, 기대값은 {expected}입니다"},
+    "not_tensor": {"en": "expected a torch.Tensor for {what}, got a value of type {got}",
+                   "ko": "{what:은} torch.Tensor여야 하는데 {got} 타입입니다"},
+    "shape": {"en": "the shape of {what} is wrong", "ko": "{what}의 shape이 기댓값과 다릅니다"},
+    "dtype": {"en": "the dtype of {what} is wrong", "ko": "{what}의 dtype이 기댓값과 다릅니다"},
+    "device": {"en": "the device of {what} is wrong", "ko": "{what}의 디바이스(device)가 기댓값과 다릅니다"},
+    "requires_grad": {"en": "the requires_grad of {what} is wrong", "ko": "{what}의 requires_grad가 기댓값과 다릅니다"},
+    "got_expected": {"en": "got {got}, expected {expected}", "ko": "결과는 {got}, 기댓값은 {expected}입니다"},
     "got_value": {"en": "got {got}", "ko": "결과: {got}"},
-    "nan": {"en": "{what} contains NaN where the expected values are finite",
-            "ko": "{what}: 기대값은 모두 유한한 수인데 결과에 NaN이 있습니다"},
-    "inf": {"en": "{what} contains inf where the expected values are finite",
-            "ko": "{what}: 기대값은 모두 유한한 수인데 결과에 inf가 있습니다"},
-    "values": {"en": "{what} has the wrong values", "ko": "{what}: 값이 기대값과 다릅니다"},
-    "value_detail": {"en": "largest error {error:.3g} where {allowed:.3g} is allowed; {count} of {total} elements differ",
+    "nan": {"en": "there is NaN in {what} where the expected values are finite",
+            "ko": "기댓값은 모두 유한한 수인데 {what}에 NaN이 있습니다"},
+    "inf": {"en": "there is inf in {what} where the expected values are finite",
+            "ko": "기댓값은 모두 유한한 수인데 {what}에 inf가 있습니다"},
+    "values": {"en": "the values of {what} are wrong", "ko": "{what:이} 기댓값과 다릅니다"},
+    "value_detail": {"en": "largest error {error:.3g} where {allowed:.3g} is allowed; elements that differ: {count} of {total}",
                      "ko": "가장 큰 오차는 {error:.3g}이고 허용 오차는 {allowed:.3g}입니다. "
                            "원소 {total}개 중 {count}개가 다릅니다"},
-    "count_detail": {"en": "{count} of {total} elements differ", "ko": "원소 {total}개 중 {count}개가 다릅니다"},
+    "count_detail": {"en": "elements that differ: {count} of {total}", "ko": "원소 {total}개 중 {count}개가 다릅니다"},
     "first_index": {"en": "first difference at index {index}: got {got}, expected {expected}",
-                    "ko": "처음으로 다른 위치는 인덱스 {index}입니다. 결과는 {got}, 기대값은 {expected}입니다"},
-    "not_equal": {"en": "{what} is not what was expected", "ko": "{what}: 기대한 값과 다릅니다"},
+                    "ko": "처음으로 다른 위치는 인덱스 {index}입니다. 결과는 {got}, 기댓값은 {expected}입니다"},
+    "not_equal": {"en": "expected a different value for {what}", "ko": "{what:이} 기댓값과 다릅니다"},
     "result": {"en": "your result", "ko": "반환값"},
-    "no_ops": {"en": "{what} dispatched no torch operations at all: compute the result with torch operations "
+    "no_ops": {"en": "no torch operation at all ran in {what}: compute the result with torch operations "
                      "on the tensors you were given",
-               "ko": "{what}: torch 연산이 하나도 실행되지 않았습니다. 받은 텐서에 torch 연산을 적용해 "
+               "ko": "{what}에서 torch 연산이 하나도 실행되지 않았습니다. 받은 텐서에 torch 연산을 적용해 "
                      "결과를 계산하세요"},
-    "loops_torch": {"en": "{what} dispatched {ops_small} torch operations for a batch of {small} and {ops_large} "
-                          "for a batch of {large}: the work grows with the batch, so it loops over the rows in "
+    "loops_torch": {"en": "{ops_small:torch operation|torch operations} ran in {what} for a batch of {small} and "
+                          "{ops_large} for a batch of {large}: the work grows with the batch, so it loops over the rows in "
                           "Python. Do it with one vectorised operation for the whole batch",
-                    "ko": "{what}: 배치 크기 {small}에서는 torch 연산을 {ops_small}번, 배치 크기 {large}에서는 "
+                    "ko": "{what:은} 배치 크기 {small}에서는 torch 연산을 {ops_small}번, 배치 크기 {large}에서는 "
                           "{ops_large}번 실행했습니다. 배치가 커질수록 연산 수가 늘어나는 것은 파이썬 반복문으로 "
                           "행을 하나씩 처리한다는 뜻입니다. 배치 전체를 한 번에 처리하는 벡터화 연산으로 바꾸세요"},
-    "loops_lines": {"en": "{what} ran {ops_small} lines of your code for a batch of {small} and {ops_large} for a "
-                          "batch of {large}: it loops over the rows in Python. Do it with one vectorised operation "
+    "loops_lines": {"en": "{ops_small:line|lines} of your code ran in {what} for a batch of {small} and {ops_large} "
+                          "for a batch of {large}: it loops over the rows in Python. Do it with one vectorised operation "
                           "for the whole batch",
-                    "ko": "{what}: 배치 크기 {small}에서는 코드가 {ops_small}줄, 배치 크기 {large}에서는 "
-                          "{ops_large}줄 실행되었습니다. 파이썬 반복문으로 행을 하나씩 처리한다는 뜻입니다. 배치 전체를 "
+                    "ko": "{what:은} 배치 크기 {small}에서 코드를 {ops_small}줄, 배치 크기 {large}에서 "
+                          "{ops_large}줄 실행했습니다. 파이썬 반복문으로 행을 하나씩 처리한다는 뜻입니다. 배치 전체를 "
                           "한 번에 처리하는 벡터화 연산으로 바꾸세요"},
     # what the learner's code did
     "raised": {"en": "your code raised {type}: {message}", "ko": "코드에서 {type} 예외가 발생했습니다: {message}"},
@@ -63,7 +73,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "function renamed?",
                          "ko": "{file}에 {name}() 함수가 없습니다. 파일이 비어 있거나 함수 이름이 바뀌지 "
                                "않았는지 확인하세요"},
-    "your_traceback": {"en": "in {file}", "ko": "{file}의 위치"},
+    "your_traceback": {"en": "in {file}", "ko": "발생 위치: {file}"},
     "frame": {"en": "line {line}, in {function}: {code}", "ko": "{line}번째 줄, {function}: {code}"},
     "syntax_error": {"en": "{file} does not parse: line {line}: {message}",
                      "ko": "{file}의 {line}번째 줄에 문법 오류가 있습니다: {message}"},
@@ -77,10 +87,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "your code: tell your instructor",
                          "ko": "이 테스트를 실행할 수 없었습니다: {detail}. 코드가 아니라 카타의 문제이니 "
                                "강사에게 알려 주세요"},
-    "not_run_no_cuda": {"en": "not run: no CUDA", "ko": "실행 안 함: CUDA 없음"},
+    "not_run_no_cuda": {"en": "not run: no CUDA", "ko": "이 컴퓨터에는 CUDA가 없어 CUDA 테스트를 실행하지 않았습니다"},
     "not_run_no_cuda_kata": {"en": "not run: no CUDA (this kata runs on the CPU only)",
-                             "ko": "실행 안 함: CUDA 없음 (이 카타는 CPU에서만 실행합니다)"},
-    "not_run_after_timeouts": {"en": "not run: your code already timed out {count} times",
+                             "ko": "이 카타는 CPU에서만 실행하므로 CUDA 테스트를 실행하지 않았습니다"},
+    "not_run_after_timeouts": {"en": "not run: your code already timed out {count:time|times}",
                                "ko": "실행 안 함: 이미 제한 시간을 {count}번 넘겼습니다"},
     "no_result": {"en": "no result was reported for this test", "ko": "이 테스트의 결과가 보고되지 않았습니다"},
     "likely_mistake": {"en": "Likely mistake: {text}", "ko": "이런 실수로 보입니다: {text}"},
@@ -93,18 +103,20 @@ MESSAGES: dict[str, dict[str, str]] = {
     "score": {"en": "Score", "ko": "점수"},
     "points_unit": {"en": "pts", "ko": "점"},
     "all_passed": {"en": "All tests passed.", "ko": "모든 테스트를 통과했습니다."},
-    "some_failed": {"en": "{count} of {total} tests did not pass.",
+    "some_failed": {"en": "{count} of {total:test|tests} did not pass.",
                     "ko": "테스트 {total}개 중 {count}개를 통과하지 못했습니다."},
-    "hidden_not_run": {"en": "Hidden specs were not run ({count} tests, {points:g} points): "
+    "hidden_not_run": {"en": "Hidden specs were not run ({count:test|tests}, {points:point|points}): "
                              "this score covers the public specs only.",
                        "ko": "숨은 테스트({count}개, {points:g}점)는 실행하지 않았습니다. "
                              "이 점수는 공개 테스트만 반영합니다."},
-    "hidden_by_instructor": {"en": "Hidden specs ({count} tests, {points:g} points) are run by your instructor: "
+    "hidden_by_instructor": {"en": "Hidden specs ({count:test|tests}, {points:point|points}) are run by your instructor: "
                                    "this score covers the public specs only.",
                              "ko": "숨은 테스트({count}개, {points:g}점)는 강사가 채점합니다. "
                                    "이 점수는 공개 테스트만 반영합니다."},
-    "devices_not_run": {"en": "Specs for {devices} were not run: not available on this machine.",
-                        "ko": "{devices} 테스트는 실행하지 않았습니다: 이 컴퓨터에서 쓸 수 없습니다."},
+    "devices_not_run": {"en": "{count:CUDA test|CUDA tests} ({points:point|points}) not run: this machine has no CUDA. "
+                              "Not a full pass: the score leaves out what did not run.",
+                        "ko": "이 컴퓨터에는 CUDA가 없어 CUDA 테스트를 실행하지 않았습니다 ({count}개, {points:g}점). "
+                              "점수에서 빠졌으니 모두 통과한 것은 아닙니다."},
     "hidden_note": {"en": "Hidden tests show only their diagnosis, not their inputs.",
                     "ko": "숨은 테스트는 진단 내용만 보여 주고 입력값은 보여 주지 않습니다."},
     "output_withheld": {"en": "(what your code printed during hidden tests is not shown: it may hold their inputs)",
@@ -123,13 +135,102 @@ MESSAGES: dict[str, dict[str, str]] = {
     "list.solved": {"en": "solved", "ko": "해결"},
     "list.not_started": {"en": "not started", "ko": "시작 전"},
     "list.broken": {"en": "broken", "ko": "오류"},
+    # an untouched stub: one line per function still to write
+    "not_written": {"en": "Not written yet in {file} (each still raises NotImplementedError):",
+                    "ko": "{file}에 아직 작성하지 않은 함수가 있습니다 (모두 아직 NotImplementedError를 발생시킵니다):"},
+    "not_written_line": {"en": "line {line}, {count:test|tests}", "ko": "{line}번째 줄, 테스트 {count}개"},
+    # a timeout: where the learner's code was when it was stopped (public tests only)
+    "timeout_where": {"en": "your code was stopped at line {line}, in {function}: {code}",
+                      "ko": "{line}번째 줄({function})에서 코드를 중단했습니다: {code}"},
+    # tests asked for but not run (--device cuda|all without CUDA)
+    "score_not_run": {"en": "({points:point|points} not run)", "ko": "(실행하지 않은 {points:g}점 제외)"},
+    "devices_not_run_kata": {"en": "{count:CUDA test|CUDA tests} ({points:point|points}) not run: this kata runs on "
+                                   "the CPU only. Not a full pass: the score leaves out what did not run.",
+                             "ko": "이 카타는 CPU에서만 실행하므로 CUDA 테스트를 실행하지 않았습니다 ({count}개, "
+                                   "{points:g}점). 점수에서 빠졌으니 모두 통과한 것은 아닙니다."},
+    "devices_missing": {"en": "CUDA was asked for, but this machine has no CUDA.",
+                        "ko": "CUDA를 요청했지만 이 컴퓨터에는 CUDA가 없습니다."},
+    "passed_folded": {"en": "{count:test|tests} passed", "ko": "테스트 {count}개 통과"},
+    "more_lines": {"en": "… ({count:more line|more lines})", "ko": "… ({count}줄 더 있음)"},
+    # the confinement that was in force, by level (see engine.isolation_level)
+    "isolation.strong": {"en": "strong", "ko": "강함"},
+    "isolation.partial": {"en": "partial", "ko": "일부"},
+    "isolation.basic": {"en": "basic", "ko": "기본"},
+    "isolation.none": {"en": "none", "ko": "없음"},
 }
 
 
 def t(key: str, lang: str, **values) -> str:
     """The message ``key`` in ``lang``, filled in with ``values``."""
     entry = MESSAGES[key]
-    return entry.get(lang, entry["en"]).format(**values)
+    return fill(entry.get(lang, entry["en"]), **values)
+
+
+def fill(template: str, **values) -> str:
+    """``template.format(**values)``, with the plural and particle specs described above."""
+    return _FORMATTER.format(template, **values)
+
+
+class _Formatter(string.Formatter):
+    def format_field(self, value, spec: str) -> str:
+        if spec in PARTICLES:
+            return f"{value}{particle(str(value), spec)}"
+        if "|" in spec:
+            one, other = spec.split("|", 1)
+            number = f"{value:g}" if isinstance(value, float) else str(value)
+            return f"{number} {one if value == 1 else other}"
+        return super().format_field(value, spec)
+
+
+_FORMATTER = _Formatter()
+
+# A particle as written after a final consonant -> (after a consonant, after a vowel).
+PARTICLES = {"이": ("이", "가"), "가": ("이", "가"), "은": ("은", "는"), "는": ("은", "는"),
+             "을": ("을", "를"), "를": ("을", "를"), "과": ("과", "와"), "와": ("과", "와")}
+_DIGITS_WITH_FINAL_CONSONANT = set("013678")        # 영 일 삼 육 칠 팔
+_LETTERS_WITH_FINAL_CONSONANT = set("lmnr")         # 엘 엠 엔 알 (a letter read by its name)
+
+
+def particle(phrase: str, which: str) -> str:
+    """The form of the particle ``which`` that follows ``phrase`` as a Korean reader says it."""
+    after_consonant, after_vowel = PARTICLES[which]
+    return after_consonant if ends_in_consonant(phrase) else after_vowel
+
+
+def ends_in_consonant(phrase: str) -> bool:
+    """Whether ``phrase`` ends, read aloud in Korean, with a final consonant (받침).
+
+    Hangul is exact; a trailing "(...)" or "[...]" is skipped, as a reader skips it; digits
+    are read in Sino-Korean; English words by the sound Korean gives them (step 스텝,
+    mean 민, module 모듈: a final consonant; grad 그래드, logits 로짓츠: none)."""
+    text = phrase.strip()
+    while True:
+        shorter = re.sub(r"\s*(\([^()]*\)|\[[^\[\]]*\])$", "", text).rstrip(" '\"`.,:;!?")
+        if shorter == text or not shorter:
+            break
+        text = shorter
+    if not text:
+        return False
+    last = text[-1]
+    if "가" <= last <= "힣":
+        return (ord(last) - ord("가")) % 28 != 0
+    if last.isdigit():
+        return last in _DIGITS_WITH_FINAL_CONSONANT
+    word = re.search(r"[A-Za-z]+$", text)
+    if word is None:
+        return False
+    return _english_ends_in_consonant(word.group())
+
+
+def _english_ends_in_consonant(word: str) -> bool:
+    if len(word) == 1 or (word.isupper() and len(word) <= 4):      # x, CPU, MSE: letter names
+        return word[-1].lower() in _LETTERS_WITH_FINAL_CONSONANT
+    word = word.lower()
+    if word.endswith(("m", "n", "ng", "l", "le")):
+        return True
+    # A short vowel then k, p or t keeps the consonant (step 스텝, input 인풋, back 백);
+    # after a long vowel or another consonant it gets a vowel of its own (weight 웨이트, mask 마스크).
+    return bool(re.search(r"[^aeiou][aeiou](ck|k|p|t)$", word)) and not word.endswith(("ake", "ite"))
 
 
 def detect_lang(explicit: str | None = None) -> str:

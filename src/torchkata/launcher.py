@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -86,7 +87,12 @@ class LearnerError(Exception):
 
 
 class LearnerTimeout(Exception):
-    """The learner's code ran past the time limit."""
+    """The learner's code ran past the time limit. ``stopped_at``: where the child said its code was
+    ({"line", "function"} in the learner's file), or None: a claim, for the message only."""
+
+    def __init__(self, detail: str = "", stopped_at: dict | None = None):
+        super().__init__(detail)
+        self.stopped_at = stopped_at
 
 
 class LearnerCrashed(Exception):
@@ -104,7 +110,7 @@ def unwrap(outcome: "Outcome"):
     if outcome.status == "raised":
         raise LearnerError(outcome.info)
     if outcome.status == "timeout":
-        raise LearnerTimeout(outcome.info.get("detail", "time limit reached"))
+        raise LearnerTimeout(outcome.info.get("detail", "time limit reached"), outcome.info.get("stopped_at"))
     raise LearnerCrashed(outcome.info.get("detail", "the process running your code ended"))
 
 
@@ -286,6 +292,7 @@ class ChildProcess:
         self.dead = False
         self.failure: Outcome | None = None        # the timeout or crash that ended this child
         self.import_error: dict | None = None
+        self.begun = False                         # the child's output goes to our files (see begin_test)
         self.output = sandbox.output
         confined = self._receive("while the test process was starting")
         self.mechanisms = [str(m) for m in confined.get("confined", [])] if isinstance(confined, dict) else []
@@ -300,6 +307,7 @@ class ChildProcess:
         except OSError:
             self._fail("crashed", self._crash_detail("while importing your module"))
             return
+        self.begun = True
         reply = self._receive("while importing your module")
         if isinstance(reply, dict) and "import_error" in reply:
             self.import_error = reply["import_error"] if isinstance(reply["import_error"], dict) else {}
@@ -351,11 +359,40 @@ class ChildProcess:
         try:
             return protocol.recv_message(self.channel)
         except socket.timeout:
-            return self._fail("timeout", f"time limit reached {during}")
+            outcome = self._fail("timeout", f"time limit reached {during}")
+            where = self._where_stopped()
+            if where is not None:
+                outcome.info["stopped_at"] = where
+            return outcome
         except (EOFError, ConnectionError):
             return self._fail("crashed", self._crash_detail(during))
         except protocol.ProtocolError as exc:
             return self._fail("crashed", f"the test process sent malformed data: {exc}")
+
+    def _where_stopped(self) -> dict | None:
+        """Where the child's code is now, from the stack its faulthandler writes to its stderr on
+        STOPPED_AT_SIGNAL (see worker._run_child). The dump is taken out of the output again; it is the
+        child's claim, used only to tell the learner which of their lines was running."""
+        if not self.begun or self.dead:
+            return None
+        stderr = self.output.fds[1]
+        try:
+            before = os.fstat(stderr).st_size
+            os.kill(self.pid, STOPPED_AT_SIGNAL)
+        except OSError:
+            return None
+        data, deadline = b"", time.monotonic() + 0.5
+        while time.monotonic() < deadline:
+            time.sleep(0.02)
+            now = os.pread(stderr, 256 * 1024, before)
+            if now and now == data and b"(most recent call first)" in now:
+                break             # the dump is complete: nothing more arrived in the last moment
+            data = now
+        os.ftruncate(stderr, before)
+        for path, line, function in _STACK_FRAME.findall(data.decode("utf-8", errors="replace")):
+            if path == self.sandbox.file:            # most recent call first: the learner's innermost frame
+                return {"line": int(line), "function": function[:100]}
+        return None
 
     def _crash_detail(self, during: str) -> str:
         return describe_exit(self.kill(describe=True), during)
@@ -396,6 +433,10 @@ class ChildProcess:
                 pass
         self.kill()
 
+
+# Asks a child for its stack before a timeout kills it (faulthandler's dump: a frame a line, most recent first).
+STOPPED_AT_SIGNAL = signal.SIGUSR2
+_STACK_FRAME = re.compile(r'File "([^"\n]*)", line (\d+) in (\S+)')
 
 # Signals a learner's code can die of, and what usually causes each.
 _SIGNAL_CAUSES = {

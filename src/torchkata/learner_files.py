@@ -45,10 +45,18 @@ def display_path(path: Path) -> str:
 def read_submission(path: Path, base: Path | None = None, limit: int = MAX_SUBMISSION_BYTES,
                     display: str | None = None) -> Submission:
     """Read ``path`` safely. With ``base`` (a learner's repository), every folder between
-    ``base`` and the file is checked too; ``base`` itself is trusted (the grader chose it)."""
-    shown = display or display_path(path)
+    ``base`` and the file is checked too; ``base`` itself is trusted (the grader chose it). The file is then
+    shown relative to ``base`` (submissions/x.py), never by the grader's own path to it."""
+    shown = display or (display_path(path) if base is None else _relative_to_base(path, base))
     data = read_regular_file(path, base, limit, shown)
     return Submission(path, shown, data, decode_source(data, shown))
+
+
+def _relative_to_base(path: Path, base: Path) -> str:
+    try:
+        return str(path.relative_to(base))
+    except ValueError:
+        return display_path(path)
 
 
 def read_regular_file(path: Path, base: Path | None, limit: int, shown: str) -> bytes:

@@ -344,6 +344,8 @@ class SpecPlugin:
             status, message = classify(exc, skipped, planned, run)
             timed_out = isinstance(exc, LearnerTimeout) and not isinstance(exc, NotRunAfterTimeouts)
             run.record(planned, status, message, call.duration, timed_out)
+            if isinstance(exc, LearnerError):
+                run.results[item.nodeid].not_written = not_written(exc.info, run.submission.text)
         elif call.when == "teardown":
             state = run.states.get(item.nodeid)
             if state is not None:
@@ -365,7 +367,9 @@ def classify(exc: BaseException | None, skipped: bool, planned: Planned, run: Ka
     if isinstance(exc, NotRunAfterTimeouts):
         return "timeout", str(exc)
     if isinstance(exc, LearnerTimeout):
-        return "timeout", t("timeout", lang, seconds=run.kata.timeout)
+        where = stopped_at(exc.stopped_at, run.submission.text) if planned.visibility == "public" else None
+        return "timeout", "\n".join([t("timeout", lang, seconds=run.kata.timeout),
+                                     *([t("timeout_where", lang, **where)] if where else [])])
     if isinstance(exc, LearnerError):
         return "error", describe_raised(exc.info, lang, run.display, run.learner.sandbox.file,
                                         hidden=planned.visibility == "hidden")
@@ -402,6 +406,33 @@ def describe_raised(info: dict, lang: str, display: str, sandbox_file: str, hidd
                 lines.append("  " + t("frame", lang, line=frame.get("line"), function=frame.get("function"),
                                       code=str(frame.get("code", "")).strip()))
     return "\n".join(lines)
+
+
+def stopped_at(where: dict | None, source: str) -> dict | None:
+    """The line a timed-out child said it was running, with its text read from the submission itself.
+    Public tests only: under a hidden test where the code stopped may depend on the hidden inputs."""
+    if not isinstance(where, dict):
+        return None
+    line, function = where.get("line"), where.get("function")
+    lines = source.splitlines()
+    if not isinstance(line, int) or not 0 < line <= len(lines) or not isinstance(function, str):
+        return None
+    return {"line": line, "function": function[:100], "code": lines[line - 1].strip()[:200]}
+
+
+def not_written(info: dict, source: str) -> dict | None:
+    """The learner's function whose body is still the stub's ``raise NotImplementedError``, if that is what
+    raised: the frame is the child's claim, the line it names is read from the submission's own text."""
+    frames = info.get("traceback") if isinstance(info.get("traceback"), list) else []
+    if info.get("type") != "NotImplementedError" or not frames or not isinstance(frames[-1], dict):
+        return None
+    line, function = frames[-1].get("line"), frames[-1].get("function")
+    lines = source.splitlines()
+    if not isinstance(line, int) or not 0 < line <= len(lines) or not isinstance(function, str):
+        return None
+    if not lines[line - 1].strip().startswith("raise NotImplementedError"):
+        return None
+    return {"function": function[:100], "line": line}
 
 
 def _course_relative(path, kata: Kata) -> str:

@@ -34,6 +34,7 @@ class TestResult:
     kind: str = "spec"              # "spec" | "rule" | "missing" (no gradable submission)
     file: str = ""                  # the spec file, relative to the course folder
     line: int = 0                   # the spec test's line in it
+    not_written: dict | None = None  # {"function", "line"}: the learner's stub still raises NotImplementedError there
 
     @property
     def counted(self) -> bool:

@@ -25,6 +25,7 @@ clean state in about the time of a ``fork()``.
 """
 from __future__ import annotations
 
+import faulthandler
 import gc
 import importlib.util
 import os
@@ -352,6 +353,9 @@ def _run_child(channel: socket.socket, job: dict) -> int:
     if job.get("landlock", True):
         mechanisms += confinement.apply_landlock(sandbox, job["readable"])
     _disable_forbidden(job.get("forbidden", []), os.path.join(sandbox, job["file"]))
+    # On a timeout the trusted side asks where the code is before killing it: the stack goes to stderr,
+    # which each test points at the trusted side's file (see launcher.ChildProcess._where_stopped).
+    faulthandler.register(signal.SIGUSR2, file=2, all_threads=False)
     protocol.send_message(channel, {"confined": mechanisms})
     # From here on, learner code runs: nothing this process says is trusted.
     _serve(channel, job, harness)

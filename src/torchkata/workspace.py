@@ -7,6 +7,7 @@ solutions of the katas they passed in ``solutions/`` (for courses that show them
 """
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,22 @@ class Workspace:
 
     def progress(self) -> Progress:
         return Progress.load(self.submissions)
+
+    def shown(self, path: Path) -> str:
+        """How a learner knows ``path``: relative to the workspace (submissions/x.py) wherever they stand."""
+        return shown_path(path, self.root)
+
+
+def shown_path(path: Path, root: Path | None = None) -> str:
+    """``path`` relative to ``root`` (a workspace) when inside it, else relative to the current folder when
+    inside that, else in full: never a climb such as ../../tmp.x/..."""
+    absolute = Path(os.path.abspath(path))
+    for base in ([Path(os.path.abspath(root))] if root is not None else []) + [Path.cwd()]:
+        try:
+            return str(absolute.relative_to(base))
+        except ValueError:
+            continue
+    return str(absolute)
 
 
 def find_workspace(start: Path | None = None) -> Workspace | None:

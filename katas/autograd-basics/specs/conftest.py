@@ -90,7 +90,7 @@ def check_graph(sub, ref):
                     fail(f"{name}.grad is twice too large after the grader's first z.backward(): it already held a "
                          "gradient, and backward() adds to .grad. build_graph must only build the graph, "
                          "without calling backward()",
-                         f"채점기가 z.backward()를 처음 호출한 뒤 {name}.grad가 기대값의 두 배입니다. 이미 "
+                         f"채점기가 z.backward()를 처음 호출한 뒤 {name}.grad가 기댓값의 두 배입니다. 이미 "
                          ".grad에 그래디언트가 들어 있었고, backward()는 .grad에 값을 더하기 때문입니다. "
                          "build_graph에서는 backward()를 호출하지 말고 그래프만 만드세요")
                 expect_close(grad, right, what={"en": f"{name}.grad {en}", "ko": f"{ko}의 {name}.grad"})

@@ -83,7 +83,7 @@ def check_steps(sub):
                     torch.equal(g["running_mean"], before[0]) and torch.equal(g["running_var"], before[1])):
                 fail("the running statistics changed in evaluation mode: update them only when self.training "
                      "is True; .eval() freezes them",
-                     "평가 모드에서 러닝 통계가 바뀌었습니다. self.training이 True일 때만 갱신하세요. "
+                     "평가 모드에서 이동 평균(running) 통계가 바뀌었습니다. self.training이 True일 때만 갱신하세요. "
                      ".eval() 다음에는 고정되어야 합니다", [where])
             before = (g["running_mean"], g["running_var"])
             expect_close(g["out"], w["out"], dtype=dtype, condition=cond,

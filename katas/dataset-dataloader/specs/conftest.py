@@ -84,7 +84,7 @@ def check_batch(got, expected, where):
              f"{ko}: 모든 길이가 패딩된 길이와 같습니다. lengths에는 패딩하기 전 각 시퀀스의 원래 길이(각 "
              "features 텐서 f의 f.shape[0])가 들어가야 합니다",
              [{"en": f"lengths {lengths.tolist()}, expected {want_lengths.tolist()}",
-               "ko": f"lengths: {lengths.tolist()}, 기대값: {want_lengths.tolist()}"}])
+               "ko": f"lengths: {lengths.tolist()}, 기댓값: {want_lengths.tolist()}"}])
     expect_close(lengths, want_lengths, what={"en": f"{en}: lengths", "ko": f"{ko}: lengths"})
     expect_close(labels, want_labels, what={"en": f"{en}: labels", "ko": f"{ko}: labels"})
     if isinstance(padded, torch.Tensor) and padded.dim() >= 2 and padded.shape[0] == want_padded.shape[0] \
@@ -105,7 +105,7 @@ def check_epochs(got, expected, *, drop_last, shuffle):
     for number, (epoch, want) in enumerate(zip(got["epochs"], expected["epochs"])):
         if len(epoch) != len(want):
             count = [{"en": f"{len(epoch)} batches, expected {len(want)}",
-                      "ko": f"배치 {len(epoch)}개, 기대값 {len(want)}개"}]
+                      "ko": f"배치 {len(epoch)}개, 기댓값 {len(want)}개"}]
             if drop_last and len(epoch) == len(want) + 1:
                 fail("the loader kept the last, incomplete batch: with drop_last=True it is dropped. Pass "
                      "drop_last=drop_last to the DataLoader",

@@ -41,7 +41,7 @@ def check_placement(report, function, device):
         fail(f"{function} moved something to \"cuda\", but the device you were given is \"{device}\": move the model "
              "and the data with .to(device), the argument, and never write \"cuda\" into the code. Code that "
              "hard-codes \"cuda\" fails on every machine without a GPU",
-             f"{function}에서 무언가를 \"cuda\"로 옮겼지만, 받은 장치는 \"{device}\"입니다. 모델과 데이터는 인자로 "
+             f"{function}에서 무언가를 \"cuda\"로 옮겼지만, 받은 디바이스는 \"{device}\"입니다. 모델과 데이터는 인자로 "
              "받은 device로 .to(device)를 써서 옮기고, 코드에 \"cuda\"를 직접 쓰지 마세요. \"cuda\"를 하드코딩한 "
              "코드는 GPU가 없는 컴퓨터에서 모두 실패합니다",
              [{"en": f"your code raised {error}", "ko": f"코드에서 예외가 발생했습니다: {error}"}])
@@ -53,24 +53,24 @@ def check_placement(report, function, device):
                      "tensor does not move it in place, it returns a new tensor on the device. Keep it: "
                      "x = x.to(device)",
                      "x.to(device)를 호출했지만 모델에는 여전히 CPU에 있는 x가 들어갔습니다. 텐서의 .to()는 텐서를 "
-                     "제자리에서 옮기지 않고, 장치에 있는 새 텐서를 돌려줍니다. 그 결과를 받아 두세요: "
+                     "제자리에서 옮기지 않고, 디바이스에 있는 새 텐서를 돌려줍니다. 그 결과를 받아 두세요: "
                      "x = x.to(device)",
                      detail)
             fail("the model is on the device but x is still on the CPU: move the data too, x = x.to(device). "
                  "A model and its input must be on the same device",
-                 "모델은 장치에 있는데 x는 아직 CPU에 있습니다. 데이터도 옮기세요: x = x.to(device). 모델과 입력은 "
-                 "같은 장치에 있어야 합니다",
+                 "모델은 디바이스에 있는데 x는 아직 CPU에 있습니다. 데이터도 옮기세요: x = x.to(device). 모델과 입력은 "
+                 "같은 디바이스에 있어야 합니다",
                  detail)
         if device not in report["model_moves"]:
             fail("x is on the device but the model is still on the CPU: call model.to(device) (a module moves in "
                  "place, its parameters and buffers with it)",
-                 "x는 장치에 있는데 모델은 아직 CPU에 있습니다. model.to(device)를 호출하세요 (모듈은 제자리에서 "
+                 "x는 디바이스에 있는데 모델은 아직 CPU에 있습니다. model.to(device)를 호출하세요 (모듈은 제자리에서 "
                  "파라미터와 버퍼를 함께 옮깁니다)",
                  detail)
         if not _moved(report, "y", device):
             fail("the targets y are still on the CPU while the output is on the device: move them too, "
                  "y = y.to(device), before computing the loss",
-                 "출력은 장치에 있는데 정답 y는 아직 CPU에 있습니다. 손실을 계산하기 전에 y도 옮기세요: "
+                 "출력은 디바이스에 있는데 정답 y는 아직 CPU에 있습니다. 손실을 계산하기 전에 y도 옮기세요: "
                  "y = y.to(device)",
                  detail)
         fail("y.to(device) was called, but the loss still received the y that lives on the CPU: .to() returns a "
@@ -87,7 +87,7 @@ def check_predict(report, expected, device, fan_in):
     if place == "device":
         fail("predict returned the output where it was computed, on the device: bring it back with .cpu() "
              "(output.cpu()) before returning it. Logging, NumPy and plotting need tensors in CPU memory",
-             "predict가 계산한 장치에 있는 출력을 그대로 돌려주었습니다. 돌려주기 전에 .cpu()로 가져오세요 "
+             "predict가 계산한 디바이스에 있는 출력을 그대로 돌려주었습니다. 돌려주기 전에 .cpu()로 가져오세요 "
              "(output.cpu()). 로그 출력, NumPy, 그래프 그리기에는 CPU 메모리에 있는 텐서가 필요합니다")
     if place != "host":
         fail(f"predict returned a {place}: return the model's output, a tensor",
@@ -106,7 +106,7 @@ def check_evaluate(report, expected, device, terms):
             fail("evaluate returned a tensor: return the loss as a Python float with loss.item(), which also copies "
                  "it from the device to the CPU",
                  "evaluate가 텐서를 돌려주었습니다. loss.item()으로 손실을 파이썬 float으로 돌려주세요. "
-                 ".item()은 값을 장치에서 CPU로 복사해 오기도 합니다")
+                 ".item()은 값을 디바이스에서 CPU로 복사해 오기도 합니다")
         fail(f"evaluate returned a {report['type']}: return the loss as a Python float, loss.item()",
              f"evaluate가 돌려준 값이 {report['type']}입니다. 손실을 파이썬 float으로 돌려주세요: loss.item()")
     expect_close(torch.tensor([report["value"]], dtype=torch.float64),

@@ -109,5 +109,5 @@ def check_count(sub):
                  "and biases of its two Linear layers",
                  "블록의 파라미터 수가 틀렸습니다. Linear 레이어 두 개의 가중치와 편향을 합친 "
                  "2 * d_model * d_ff + d_ff + d_model개여야 합니다",
-                 [{"en": f"got {info['count']}, expected {count}", "ko": f"결과는 {info['count']}개, 기대값은 {count}개"}])
+                 [{"en": f"got {info['count']}, expected {count}", "ko": f"결과는 {info['count']}개, 기댓값은 {count}개"}])
     return check

@@ -56,7 +56,7 @@ def check_precision(report, function):
              "torch.autocast(device_type=x.device.type, dtype=torch.bfloat16) picks the device the tensors are on. "
              "torch.cuda.amp.autocast() and autocast(\"cuda\") only affect CUDA tensors",
              "autocast를 CUDA용으로 열었지만 텐서가 CPU에 있어서 아무 연산도 bfloat16으로 실행되지 않았습니다. "
-             "torch.autocast(device_type=x.device.type, dtype=torch.bfloat16)처럼 텐서가 있는 장치를 지정하세요. "
+             "torch.autocast(device_type=x.device.type, dtype=torch.bfloat16)처럼 텐서가 있는 디바이스를 지정하세요. "
              "torch.cuda.amp.autocast()나 autocast(\"cuda\")는 CUDA 텐서에만 적용됩니다")
     if first["dtype"] != "bfloat16" or not first["autocast_cpu"]:
         fail(f"the first linear layer produced {first['dtype']}: run model(x) inside "

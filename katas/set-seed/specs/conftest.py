@@ -59,7 +59,7 @@ def check_batches(got, expected, en_when, ko_when):
              "shuffle=True, generator=g) with g = torch.Generator() seeded by g.manual_seed(seed)",
              f"{ko_when} 로더가 내놓은 배치가, g = torch.Generator()에 g.manual_seed(seed)로 시드를 설정하고 "
              "DataLoader(dataset, batch_size=batch_size, shuffle=True, generator=g)로 만든 로더의 배치와 다릅니다",
-             [{"en": f"got {got}", "ko": f"결과: {got}"}, {"en": f"expected {expected}", "ko": f"기대값: {expected}"}])
+             [{"en": f"got {got}", "ko": f"결과: {got}"}, {"en": f"expected {expected}", "ko": f"기댓값: {expected}"}])
 
 
 @pytest.fixture

@@ -58,7 +58,7 @@ def check_file(report, epoch):
         fail('checkpoint["epoch"] is not the epoch you were given: save `epoch` as it is',
              'checkpoint["epoch"]가 받은 epoch 값과 다릅니다. `epoch`를 그대로 저장하세요',
              [{"en": f'checkpoint["epoch"] is {report["epoch"]!r}, expected {epoch}',
-               "ko": f'checkpoint["epoch"]: {report["epoch"]!r}, 기대값: {epoch}'}])
+               "ko": f'checkpoint["epoch"]: {report["epoch"]!r}, 기댓값: {epoch}'}])
 
 
 def check_weights_only(loads, function):
@@ -93,7 +93,7 @@ def check_loaded(facts, expected_output):
         fail("the loaded model is still in training mode: call model.eval() before returning it, so dropout is off "
              "and batch norm uses its running statistics",
              "불러온 모델이 아직 학습 모드입니다. 돌려주기 전에 model.eval()을 호출하세요. 그래야 드롭아웃이 "
-             "꺼지고 배치 정규화가 저장된 러닝 평균/분산을 씁니다")
+             "꺼지고 배치 정규화가 저장된 이동 평균(running) 통계을 씁니다")
     expect_close(facts["output"], expected_output,
                  what={"en": "the loaded model's output", "ko": "불러온 모델의 출력"})
     if not torch.equal(facts["output"], expected_output):
@@ -108,7 +108,7 @@ def check_resumed(epoch_back, epoch, losses, expected_losses, optimizer_loaded=N
         fail('resume did not return the saved epoch: return checkpoint["epoch"] as it is',
              'resume이 저장된 epoch를 돌려주지 않았습니다. checkpoint["epoch"]를 그대로 돌려주세요',
              [{"en": f"resume returned {epoch_back!r}, expected {epoch}",
-               "ko": f"resume이 돌려준 값: {epoch_back!r}, 기대값: {epoch}"}])
+               "ko": f"resume이 돌려준 값: {epoch_back!r}, 기댓값: {epoch}"}])
     if optimizer_loaded is False:
         fail("the optimizer's state was not restored, so the resumed run starts with a fresh optimizer (no "
              'momentum, no Adam moments): call optimizer.load_state_dict(checkpoint["optimizer"])',

@@ -54,7 +54,7 @@ def _check_fans(sub, shape):
              "fan_in과 fan_out이 뒤바뀌었습니다. Linear의 weight는 shape이 (out_features, in_features)이므로 "
              "fan_in = weight.shape[1], fan_out = weight.shape[0]입니다",
              [{"en": f"weight of shape {shape}: got {got}, expected {(in_features, out_features)}",
-               "ko": f"shape이 {shape}인 weight: 결과 {got}, 기대값 {(in_features, out_features)}"}])
+               "ko": f"shape이 {shape}인 weight: 결과 {got}, 기댓값 {(in_features, out_features)}"}])
     expect(got == (in_features, out_features),
            en=f"fan_in_and_fan_out of a weight of shape {shape} must be {(in_features, out_features)}, got {got}",
            ko=f"shape이 {shape}인 weight의 fan_in_and_fan_out은 {(in_features, out_features)}여야 하는데 {got}입니다")

@@ -13,6 +13,7 @@ worker has been started, so both processes import torch in parallel.
 """
 from __future__ import annotations
 
+import difflib
 import functools
 import os
 import signal
@@ -56,6 +57,15 @@ class State:
         if self.workspace is None:
             raise KataError(texts.say("no_workspace", self.lang, here=os.getcwd()))
         return self.workspace
+
+    def kata(self, slug: str) -> Kata:
+        """The course's kata SLUG; an unknown slug is an error in the learner's language, with a did-you-mean."""
+        course = self.course
+        if slug in course.broken or any(kata.slug == slug for kata in course.katas):
+            return course.get(slug)
+        close = difflib.get_close_matches(slug, [kata.slug for kata in course.katas], n=1)
+        key = "unknown_kata_close" if close else "unknown_kata"
+        raise KataError(texts.say(key, self.lang, slug=slug, course=course.root, close=close[0] if close else ""))
 
     def warn_broken(self) -> None:
         """A broken kata is named once on stderr; the others keep working."""
@@ -135,12 +145,24 @@ class KataGroup(click.Group):
 _ARGS: list[str] = []
 
 
+_TERMINATED: list[int] = []
+
+
 def _exit_cleanly_on_sigterm() -> None:
-    """A terminated `kata` (CI cancel, Slurm time limit) still stops its worker and removes its temporary folders."""
+    """A terminated `kata` (CI cancel, Slurm time limit) still stops its worker and removes its temporary folders.
+
+    The signal is remembered as well as raised: a library that waits in native code (watchfiles) may turn
+    the SystemExit into a KeyboardInterrupt, and the command then still ends with 128 + the signal."""
     def stop(signum, frame):
+        _TERMINATED.append(signum)
         raise SystemExit(128 + signum)
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, stop)
+
+
+def terminated_status() -> int | None:
+    """128 + the signal that terminated this command, or None if none did."""
+    return 128 + _TERMINATED[0] if _TERMINATED else None
 
 
 def _lang_from_argv() -> str | None:
@@ -167,7 +189,7 @@ def pick_kata(state: State, slug: str | None) -> Kata:
     """SLUG, else the current kata, else the first one not yet solved."""
     course = state.course
     if slug:
-        return course.get(slug)
+        return state.kata(slug)
     progress = state.workspace.progress() if state.workspace else None
     if progress and progress.current:
         try:

@@ -42,7 +42,7 @@ def validate(state: State, slugs: tuple[str, ...], all_katas: bool, jobs: int) -
     wanted = [k.slug for k in course.katas] + list(course.broken) if all_katas else list(slugs)
     for slug in wanted:
         if slug not in course.broken:
-            course.get(slug)            # an unknown slug is a usage error, with a did-you-mean
+            state.kata(slug)            # an unknown slug is a usage error, with a did-you-mean
     katas = [course.get(slug) for slug in wanted if slug not in course.broken]
     reports: dict[str, KataReport] = {slug: broken_report(slug, course.broken[slug])
                                       for slug in wanted if slug in course.broken}

@@ -35,7 +35,7 @@ def grade(state: State, learners: tuple[Path, ...], out: Path, jobs: int, slugs:
     lang, course = state.lang, state.course
     if fail_modified and manifest is None:
         raise click.UsageError("--fail-modified needs --manifest FILE")
-    katas = [course.get(s.strip()) for s in slugs.split(",") if s.strip()] if slugs else course.katas
+    katas = [state.kata(s.strip()) for s in slugs.split(",") if s.strip()] if slugs else course.katas
     if not katas:
         raise KataError(f"{course.root / 'katas'}: no katas to grade")
     protected = load_manifest(manifest) if manifest else None
@@ -61,7 +61,8 @@ def grade(state: State, learners: tuple[Path, ...], out: Path, jobs: int, slugs:
         return result
 
     plan = batch.Plan(slugs=tuple(k.slug for k in katas), device=device, public_only=public_only, lang=lang)
-    with click.progressbar(length=len(chosen), label=f"grading {len(chosen)} learners", file=sys.stderr) as bar:
+    label = texts.say("grading_learners", lang, count=len(chosen))
+    with click.progressbar(length=len(chosen), label=label, file=sys.stderr) as bar:
         summary = batch.grade_class(course, chosen, out, plan, jobs=jobs, force=force, finish=finish,
                                     on_done=lambda _id: bar.update(1))
     echo(texts.say("grade_summary", lang, graded=len(summary.graded), skipped=len(summary.skipped),

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import datetime
-import os
 import shutil
 import sys
 from pathlib import Path
@@ -12,8 +11,9 @@ import click
 from torchkata.catalogue import Course, Kata, KataError, load_course, find_course
 from torchkata.cli import EXIT_FAILED, EXIT_OK, State, common_options, echo, main, pick_kata, texts
 from torchkata.i18n import display_width, pad, t
+from torchkata.learner_files import SubmissionProblem, read_submission
 from torchkata.results import KataResult, write_atomically
-from torchkata.workspace import Workspace, init_workspace
+from torchkata.workspace import Workspace, init_workspace, shown_path
 
 
 @main.command("init")
@@ -25,8 +25,8 @@ def init(state: State, directory: Path | None) -> None:
     course = load_course(find_course(state.course_option, None, start=Path.cwd()))
     workspace = init_workspace(directory or Path.cwd(), course)
     lang = state.lang
-    echo(texts.say("init_done", lang, path=os.path.relpath(workspace.root), course=course.name))
-    echo(texts.say("init_next", lang, cd=f"cd {os.path.relpath(workspace.root)} && " if directory else ""))
+    echo(texts.say("init_done", lang, path=shown_path(workspace.root), course=course.name))
+    echo(texts.say("init_next", lang, cd=f"cd {shown_path(workspace.root)} && " if directory else ""))
 
 
 @main.command("list")
@@ -77,14 +77,10 @@ def next_kata(state: State, slug: str | None) -> None:
     """Go to SLUG, or to the first kata you have not solved; creates its file from the stub."""
     lang, workspace = state.lang, state.require_workspace()
     progress = workspace.progress()
-    if slug:
-        kata = state.course.get(slug)
-    else:
-        unsolved = [k for k in state.course.katas if not progress.of(k.slug).solved]
-        if not unsolved:
-            echo(click.style(texts.say("all_solved", lang), fg="green"))
-            return
-        kata = unsolved[0]
+    kata = state.kata(slug) if slug else first_unsolved(state.course, progress)
+    if kata is None:
+        echo(click.style(texts.say("all_solved", lang), fg="green"))
+        return
     target = workspace.submission(kata)
     created = not target.exists()
     if created:
@@ -94,8 +90,13 @@ def next_kata(state: State, slug: str | None) -> None:
     progress.save()
     show_prompt(kata, lang)
     echo()
-    echo(texts.say("file_created" if created else "file_exists", lang, path=os.path.relpath(target)))
+    echo(texts.say("file_created" if created else "file_exists", lang, path=workspace.shown(target)))
     echo(texts.say("next_steps", lang))
+
+
+def first_unsolved(course: Course, progress) -> Kata | None:
+    """Where `kata next` goes: the first kata, in course order, not yet solved (None: all are)."""
+    return next((kata for kata in course.katas if not progress.of(kata.slug).solved), None)
 
 
 @main.command("show")
@@ -132,13 +133,19 @@ def check(state: State, slug: str | None, submission: Path | None, device: str, 
     workspace = None if submission else state.require_workspace()
     kata = pick_kata(state, slug)
     path = submission or workspace.submission(kata)
+    shown = shown_path(path, state.workspace.root if state.workspace else None)
     if not path.exists() and not path.is_symlink():
-        hint = "" if submission else " " + texts.say("run_next", lang)
-        raise KataError(f"{path}: {texts.say('no_such_file', lang)}{hint}")
+        hint = "" if submission else " " + texts.say("run_next", lang, slug=kata.slug)
+        raise KataError(f"{shown}: {texts.say('no_such_file', lang)}{hint}")
     with Worker(preload=kata.preload) as worker:  # started first: it imports torch while we do
         from torchkata import engine
-        result = engine.check(course, kata, path, worker,
-                              engine.Options(device=device, lang=lang, public_only=public_only))
+        options = engine.Options(device=device, lang=lang, public_only=public_only)
+        try:
+            given = read_submission(path, display=shown)
+        except SubmissionProblem as exc:
+            result = engine.unreadable_result(kata, path, str(exc), options)
+        else:
+            result = engine.check(course, kata, given, worker, options)
     if workspace is not None:
         record_progress(workspace, course, result)
     if as_json:
@@ -163,15 +170,16 @@ def record_progress(workspace: Workspace, course: Course, result: KataResult) ->
 
 def report(result: KataResult, kata: Kata, course: Course, workspace: Workspace | None, lang: str) -> None:
     """The result, then, after a pass, the reference for comparison and the way on."""
-    from torchkata.render import result_lines
-    for line in result_lines(result):
+    from torchkata.render import result_lines, wrap_all
+    lines = result_lines(result)
+    for line in wrap_all(lines, terminal_width()) if sys.stdout.isatty() else lines:
         echo(line)
     if not passed(result) or workspace is None:
         return
     solution = keep_solution(kata, course, workspace)
     if solution is not None:
         echo()
-        echo(click.style(texts.say("solution_header", lang, path=os.path.relpath(solution)), bold=True))
+        echo(click.style(texts.say("solution_header", lang, path=workspace.shown(solution)), bold=True))
         echo(solution.read_text(encoding="utf-8").rstrip())
     echo()
     echo(click.style(texts.say("solved_next", lang), fg="green"))
@@ -200,30 +208,24 @@ def hint(state: State, slug: str | None) -> None:
     entry = progress.of(kata.slug)
     entry.hints_shown = min(entry.hints_shown + 1, len(kata.hints))
     progress.save()
-    width = max(shutil.get_terminal_size((80, 24)).columns, 40)
-    for number, text in enumerate(kata.hints[:entry.hints_shown], start=1):
-        label = f"{texts.say('hint_label', lang)} {number}/{len(kata.hints)}"
-        echo(click.style(label, bold=True))
-        for line in wrap(text.get(lang), width - 4):
-            echo("    " + line)
+    for line in hint_lines(kata, entry.hints_shown, lang, terminal_width()):
+        echo(line)
     if entry.hints_shown == len(kata.hints):
         echo(click.style(texts.say("last_hint", lang), fg="bright_black"))
 
 
-def wrap(text: str, width: int) -> list[str]:
-    """Word-wrap by terminal columns (Hangul takes two), keeping the text's own line breaks."""
-    lines: list[str] = []
-    for paragraph in text.splitlines() or [""]:
-        line = ""
-        for word in paragraph.split(" "):
-            candidate = f"{line} {word}" if line else word
-            if line and display_width(candidate) > width:
-                lines.append(line)
-                line = word
-            else:
-                line = candidate
-        lines.append(line)
+def hint_lines(kata: Kata, shown: int, lang: str, width: int) -> list[str]:
+    """The first ``shown`` hints, each under its label, wrapped to ``width`` columns."""
+    from torchkata.render import wrap
+    lines = []
+    for number, text in enumerate(kata.hints[:shown], start=1):
+        lines.append(click.style(f"{texts.say('hint_label', lang)} {number}/{len(kata.hints)}", bold=True))
+        lines += [piece for line in text.get(lang).splitlines() for piece in wrap("    " + line, width)]
     return lines
+
+
+def terminal_width() -> int:
+    return max(shutil.get_terminal_size((80, 24)).columns, 40)
 
 
 @main.command()
@@ -234,9 +236,9 @@ def wrap(text: str, width: int) -> list[str]:
 def reset(state: State, slug: str, yes: bool) -> None:
     """Start SLUG over: restore the stub and forget its hints and score (your file is backed up first)."""
     lang, workspace = state.lang, state.require_workspace()
-    kata = state.course.get(slug)
+    kata = state.kata(slug)
     target = workspace.submission(kata)
-    if not yes and not click.confirm(texts.say("reset_confirm", lang, path=os.path.relpath(target))):
+    if not yes and not click.confirm(texts.say("reset_confirm", lang, path=workspace.shown(target))):
         echo(texts.say("nothing_changed", lang))
         sys.exit(EXIT_FAILED)
     backup = backup_submission(workspace, kata)
@@ -246,8 +248,8 @@ def reset(state: State, slug: str, yes: bool) -> None:
     progress.katas.pop(kata.slug, None)
     progress.save()
     if backup is not None:
-        echo(texts.say("backup_made", lang, path=os.path.relpath(backup)))
-    echo(texts.say("reset_done", lang, slug=kata.slug, path=os.path.relpath(target)))
+        echo(texts.say("backup_made", lang, path=workspace.shown(backup)))
+    echo(texts.say("reset_done", lang, slug=kata.slug, path=workspace.shown(target)))
 
 
 def backup_submission(workspace: Workspace, kata: Kata) -> Path | None:
@@ -285,4 +287,4 @@ def status(state: State) -> None:
     echo(texts.say("status_current", lang, slug=current.slug, title=current.title.get(lang)))
     echo(texts.say("status_detail", lang, best=f"{entry.best_points:g}",
                    max=f"{entry.max_points or current.points:g}", hints=entry.hints_shown, total=len(current.hints),
-                   path=os.path.relpath(workspace.submission(current))))
+                   path=workspace.shown(workspace.submission(current))))

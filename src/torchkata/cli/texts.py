@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import gettext
 import os
+import re
 from pathlib import Path
 
 import click
 
-from torchkata.i18n import t
+from torchkata.i18n import fill, t
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
@@ -23,6 +24,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                      "ko": "{here} 또는 그 위 폴더에 torchkata 작업 공간이 없습니다. `kata init`으로 만드세요"},
     "broken_kata": {"en": "warning: kata {slug!r} cannot be used: {error}",
                     "ko": "경고: {slug} 카타를 쓸 수 없습니다: {error}"},
+    "unknown_kata": {"en": "no kata named {slug!r} in {course}: `kata list` shows every kata",
+                     "ko": "{course}에 {slug} 카타가 없습니다. `kata list`로 전체 카타를 볼 수 있습니다"},
+    "unknown_kata_close": {"en": "no kata named {slug!r} in {course}; did you mean {close!r}?",
+                           "ko": "{course}에 {slug} 카타가 없습니다. {close} 카타를 찾으셨나요?"},
     "empty_course": {"en": "{course}: the course has no katas", "ko": "{course}: 이 과정에는 카타가 없습니다"},
     "init_done": {"en": "Created a torchkata workspace in {path} for the course \"{course}\".",
                   "ko": "{path}에 \"{course}\" 과정의 torchkata 작업 공간을 만들었습니다."},
@@ -33,7 +38,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "next_steps": {"en": "Edit it, then run `kata check` (or `kata watch`) to grade it; `kata hint` when you are stuck.",
                    "ko": "파일을 고친 뒤 `kata check`(또는 `kata watch`)로 채점하세요. 막히면 `kata hint`를 "
                          "실행하세요."},
-    "run_next": {"en": "(run `kata next` to create it)", "ko": "(`kata next`를 실행하면 만들어집니다)"},
+    "run_next": {"en": "(run `kata next {slug}` to create it)", "ko": "(`kata next {slug}`를 실행하면 만들어집니다)"},
     "no_such_file": {"en": "no such submission file", "ko": "제출 파일이 없습니다"},
     "solution_header": {"en": "The reference solution, for comparison (kept in {path}):",
                         "ko": "비교해 볼 참고 답안입니다 ({path}에 저장했습니다):"},
@@ -64,27 +69,34 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "ko": "{path} 파일을 처음 상태로 되돌릴까요? 지금 파일은 먼저 백업합니다. "
                                   "맞으면 y를 누르세요."},
     "watch_bye": {"en": "Bye.", "ko": "종료합니다."},
-    "watch_seconds": {"en": "graded in {seconds:.2f} s", "ko": "채점 {seconds:.2f}초"},
+    "watch_page": {"en": "lines {first}–{last} of {total} (space: more, b: back)",
+                   "ko": "{total}줄 중 {first}–{last}줄 (space: 다음, b: 이전)"},
+    "watch_next_same": {"en": "`kata next` would stay here: {slug} is the first kata you have not solved yet. "
+                              "(`kata next SLUG` goes to another; l lists them.)",
+                        "ko": "`kata next`도 여기에 머뭅니다. {slug:이} 아직 풀지 않은 첫 카타입니다. "
+                              "(다른 카타는 `kata next SLUG`로 갈 수 있고, l을 누르면 목록이 나옵니다.)"},
+    "watch_seconds": {"en": "graded in {seconds:.2f} s", "ko": "채점 시간 {seconds:.2f}초"},
     # authors
     "new_done": {"en": "Created {path}: fill in every TODO, then run `kata validate {slug}`.",
                  "ko": "{path}를 만들었습니다. TODO를 모두 채운 뒤 `kata validate {slug}`를 실행하세요."},
-    "validate_summary": {"en": "{ok}/{total} katas valid", "ko": "카타 {total}개 중 {ok}개가 검증을 통과했습니다"},
+    "validate_summary": {"en": "{ok}/{total:kata|katas} valid", "ko": "카타 {total}개 중 {ok}개가 검증을 통과했습니다"},
     "validate_failed": {"en": "failed: {slugs}", "ko": "실패: {slugs}"},
-    "release_done": {"en": "Released {count} katas to {out}. Keep {manifest} yourself: `kata grade --manifest` "
+    "release_done": {"en": "Released {count:kata|katas} to {out}. Keep {manifest} yourself: `kata grade --manifest` "
                            "checks learner repositories against it.",
                      "ko": "카타 {count}개를 {out}에 배포했습니다. {manifest}는 따로 보관하세요. "
                            "`kata grade --manifest`가 학습자 저장소를 이 파일과 비교합니다."},
     # instructors
     "grade_summary": {"en": "graded {graded}, already done {skipped}, could not grade {failed} -> {out}",
                       "ko": "채점 {graded}명, 이미 채점됨 {skipped}명, 채점 실패 {failed}명 -> {out}"},
-    "could_not_grade": {"en": "could not grade {learner}: {why}", "ko": "{learner}: 채점하지 못했습니다: {why}"},
+    "could_not_grade": {"en": "could not grade {learner}: {why}", "ko": "{learner} 학습자를 채점하지 못했습니다: {why}"},
+    "grading_learners": {"en": "grading {count:learner|learners}", "ko": "학습자 {count}명 채점 중"},
     "no_submissions_folder": {"en": "warning: {path} has no submissions/ folder: every kata scores 0",
                               "ko": "경고: {path}에 submissions/ 폴더가 없어 모든 카타가 0점입니다"},
     "no_cuda_here": {"en": "warning: CUDA was asked for but is not available here: CUDA specs are reported as "
                            "not run",
                      "ko": "경고: CUDA를 요청했지만 이 컴퓨터에서 쓸 수 없습니다. CUDA 테스트는 '실행 안 함'으로 "
                            "보고합니다"},
-    "merged": {"en": "merged {count} learners from {folders} folders -> {out}",
+    "merged": {"en": "merged {count:learner|learners} from {folders:folder|folders} -> {out}",
                "ko": "폴더 {folders}개에서 학습자 {count}명을 합쳤습니다 -> {out}"},
     "random_salt": {"en": "note: no --salt given; pseudonyms are random for this run only",
                     "ko": "참고: --salt를 주지 않아 이번 실행에서만 쓰는 임의의 가명을 만듭니다"},
@@ -122,7 +134,7 @@ OPTION_HELP: dict[str, dict[str, str]] = {
     "submission": {"en": "Grade this file instead of submissions/<file>.",
                    "ko": "submissions/<파일> 대신 이 파일을 채점합니다."},
     "device": {"en": "Where device specs run; 'all' means every device the kata supports.",
-               "ko": "device 테스트를 실행할 장치. 'all'은 카타가 지원하는 모든 장치입니다."},
+               "ko": "디바이스(device)별 테스트를 실행할 디바이스. 'all'은 카타가 지원하는 모든 디바이스입니다."},
     "public_only": {"en": "Run only the public specs (the score then says so).",
                     "ko": "공개 테스트만 실행합니다 (점수에도 그렇게 표시됩니다)."},
     "json": {"en": "Print the result as JSON (see docs/results.md).",
@@ -148,12 +160,13 @@ OPTION_HELP: dict[str, dict[str, str]] = {
     "release_out": {"en": "The folder to write the learner template to (new or empty).",
                     "ko": "학습자용 템플릿을 쓸 폴더 (새 폴더이거나 빈 폴더)."},
     "validate_jobs": {"en": "Katas validated in parallel.", "ko": "동시에 검증할 카타 수."},
+    "version": {"en": "Show the version and exit.", "ko": "버전을 보여 주고 끝냅니다."},
 }
 
 
 def say(key: str, lang: str, **values) -> str:
     entry = MESSAGES[key]
-    return entry.get(lang, entry["en"]).format(**values)
+    return fill(entry.get(lang, entry["en"]), **values)
 
 
 def points(value: float, lang: str) -> str:
@@ -206,8 +219,15 @@ def localise_group(group: click.Group, lang: str, ctx: click.Context) -> None:
     for name, command in group.commands.items():
         command_english, short = _remember(command)
         korean = COMMAND_HELP_KO.get(name)
-        command.short_help = korean.split(".")[0].split(" (")[0] if lang == "ko" and korean else short
+        command.short_help = korean_summary(korean) if lang == "ko" and korean else short
     _localise_params(group, lang, ctx)
+
+
+def korean_summary(help_text: str) -> str:
+    """A command's one-line summary: its first sentence, without the parentheses (a period inside
+    "kata.toml" or "docs/authoring.md" does not end a sentence)."""
+    first = re.split(r"\.(?:\s|$)", help_text, maxsplit=1)[0]
+    return re.sub(r"\s*\([^()]*\)", "", first).strip()
 
 
 def install_click_translation(lang: str) -> None:
