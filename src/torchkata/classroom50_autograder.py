@@ -38,6 +38,8 @@ class Failure(Exception):
 
 
 def one_line(text: str, limit: int = 500) -> str:
+    """One line of text for a learner to read: no control characters, no workflow command, no runner paths."""
+    text = text.replace(str(BUNDLE), "<bundle>").replace(str(WORKSPACE), "<your repository>")
     text = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", text)
     text = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", " ", text)
     text = " ".join(text.split()).replace("##[", "## [")
