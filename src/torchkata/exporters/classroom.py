@@ -149,7 +149,8 @@ def _units(test: Graded, unit: Fraction, message_limit: int) -> list[dict]:
         return [_entry(test.name, test.status, earned, weight, test.message, test.line, test.duration_ms,
                        message_limit)]
     # The first part carries the message; the others are plain failures, not more "Error:" lines.
-    return [_entry(f"{test.name} ({part}/{count})", test.status if part == 1 or test.status == "pass" else "fail",
+    name = one_line(test.name, NAME_LIMIT - 12)          # room for " (12/400)"
+    return [_entry(f"{name} ({part}/{count})", test.status if part == 1 or test.status == "pass" else "fail",
                    earned, weight, test.message if part == 1 else "", test.line if part == 1 else 0,
                    test.duration_ms if part == 1 else 0, message_limit) for part in range(1, count + 1)]
 
