@@ -17,9 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.classroom_reporter import (command_in, expected_notices, github_output, reporter_env, run_reporter,
-                                      score_of)
-from tests.conftest import COURSE, REPO, make_course
+from tests.classroom_reporter import command_in, expected_notices, github_output, reporter_env, run_reporter
+from tests.conftest import COURSE, make_course
 from tests.hostile import HOSTILE, hostile_learner
 from torchkata.batch import LearnerResult
 from torchkata.exporters import classroom, export
@@ -160,7 +159,8 @@ def test_a_three_point_test_is_three_one_point_entries():
     learner = LearnerResult("x", "/x", "", [KataResult(
         kata="k", title="", submission={}, devices=[], isolation={}, lang="en", tests=[
             TestResult(name="a", visibility="public", status="passed", points=3, max_points=3, line=4),
-            TestResult(name="b", visibility="public", status="error", points=0, max_points=2, message="boom", line=9)])])
+            TestResult(name="b", visibility="public", status="error", points=0, max_points=2, message="boom",
+                       line=9)])])
     tests = documents(outputs_of(learner))["k"]["tests"]
     assert [(t["name"], t["status"], t["score"]) for t in tests] == [
         ("k: a (1/3)", "pass", 1), ("k: a (2/3)", "pass", 1), ("k: a (3/3)", "pass", 1),

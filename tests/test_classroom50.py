@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,6 @@ from tests.conftest import COURSE, SOFTMAX, SOFTMAX_REFERENCE, make_course
 from tests.hostile import hostile_learner
 from tests.test_exporters import kata_result, make_class, t
 from torchkata.batch import LearnerResult
-from torchkata.catalogue import KataError, load_course
 from torchkata.classroom50 import pack
 from torchkata.cli import main
 from torchkata.exporters import classroom50

@@ -5,12 +5,10 @@ Regenerate after an intended change with:  UPDATE_GOLDEN=1 python -m pytest test
 import base64
 import json
 import os
-import subprocess
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-import yaml
 
 from torchkata.batch import LearnerResult
 from torchkata.exporters import export

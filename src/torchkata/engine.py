@@ -391,8 +391,8 @@ def unreadable_result(kata: Kata, path: Path, why: str, options: Options, starte
     It is worth what a started kata is worth in the same grading (``max_points``; all of its points
     when not given), so starting a kata never changes a learner's maximum."""
     test = TestResult(name="submission", visibility="public", status="error", points=0.0,
-                      max_points=float(kata.points) if max_points is None else max_points, message=why, kind="missing",
-                      file=f"submissions/{kata.submission_file}", line=1)
+                      max_points=float(kata.points) if max_points is None else max_points, message=why,
+                      kind="missing", file=f"submissions/{kata.submission_file}", line=1)
     return KataResult(kata=kata.slug, title=kata.title.get(options.lang), submission={"path": str(path), "sha256": ""},
                       devices=[], isolation={"level": "none", "mechanisms": []}, lang=options.lang, tests=[test],
                       hidden_run=not options.public_only if hidden_run is None else hidden_run, errors=[why],
