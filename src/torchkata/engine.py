@@ -169,10 +169,13 @@ class Grader:
         if problem:
             return KataError(problem)
         try:
-            submission = given if isinstance(given, Submission) else read_submission(given, base=base)
+            submission = given if isinstance(given, Submission) else \
+                read_submission(given, base=base, display=_inside(given, base))
         except SubmissionProblem as exc:
             return unreadable_result(kata, given if isinstance(given, Path) else given.path, str(exc), options,
-                                     started_at)
+                                     started_at, max_points=self._points_at_stake(plan, options),
+                                     hidden_skipped=self._hidden_not_run(plan, options),
+                                     hidden_run=not (options.public_only or self.course.released))
         syntax = syntax_problem(submission, options.lang)
         if syntax is not None:
             return self._not_run(kata, plan, submission, syntax, options, started_at)
@@ -181,6 +184,13 @@ class Grader:
         return KataRun(plan, learner, self._reference(kata), self._mutant_runners(kata) if options.diagnose else [],
                        lang=options.lang, public_only=options.public_only, cuda_available=cuda,
                        submission=submission)
+
+    def _points_at_stake(self, plan: KataPlan, options: Options) -> float:
+        """What the kata is worth in this grading, as a started kata's tests would add up: without the
+        hidden specs when they are not run (--public-only, or a released course, which holds none)."""
+        first = devices_for(plan.kata, self.plugin.requested_device)[0]
+        return float(sum(p.points for p in plan.tests if p.device in (None, first)
+                         and not (options.public_only and p.visibility == "hidden")))
 
     def _plan_problem(self, plan: KataPlan) -> str:
         kata = plan.kata
@@ -348,6 +358,16 @@ class Grader:
             runner.close()
 
 
+def _inside(path: Path, base: Path | None) -> str | None:
+    """A learner's file as they know it: relative to their repository (never the grader's folders)."""
+    if base is None:
+        return None
+    try:
+        return path.relative_to(base).as_posix()
+    except ValueError:
+        return None
+
+
 def syntax_problem(submission: Submission, lang: str) -> str | None:
     """The learner's syntax error with their line and a caret, or None (compiled here, never run)."""
     try:
@@ -364,14 +384,19 @@ def syntax_problem(submission: Submission, lang: str) -> str | None:
     return None
 
 
-def unreadable_result(kata: Kata, path: Path, why: str, options: Options, started_at: str = "") -> KataResult:
-    """A kata whose file could not be graded (missing, a symlink, too large...): 0 points, saying why."""
+def unreadable_result(kata: Kata, path: Path, why: str, options: Options, started_at: str = "",
+                      max_points: float | None = None, hidden_skipped: dict | None = None,
+                      hidden_run: bool | None = None) -> KataResult:
+    """A kata whose file could not be graded (missing, a symlink, too large...): 0 points, saying why.
+    It is worth what a started kata is worth in the same grading (``max_points``; all of its points
+    when not given), so starting a kata never changes a learner's maximum."""
     test = TestResult(name="submission", visibility="public", status="error", points=0.0,
-                      max_points=float(kata.points), message=why, kind="missing",
-                      file=f"submissions/{kata.submission_file}", line=1)
+                      max_points=float(kata.points) if max_points is None else max_points, message=why,
+                      kind="missing", file=f"submissions/{kata.submission_file}", line=1)
     return KataResult(kata=kata.slug, title=kata.title.get(options.lang), submission={"path": str(path), "sha256": ""},
                       devices=[], isolation={"level": "none", "mechanisms": []}, lang=options.lang, tests=[test],
-                      hidden_run=not options.public_only, errors=[why], started_at=started_at,
+                      hidden_run=not options.public_only if hidden_run is None else hidden_run, errors=[why],
+                      hidden_skipped=hidden_skipped or {"tests": 0, "points": 0.0}, started_at=started_at,
                       grader_version=__version__)
 
 

@@ -16,6 +16,7 @@ The manifest lists the SHA-256 of every file a learner must not change.
 from __future__ import annotations
 
 import ast
+import json
 import shutil
 import tempfile
 from pathlib import Path
@@ -30,8 +31,11 @@ WORKFLOW = ".github/workflows/classroom.yml"
 UNPROTECTED = ("README.md", MANIFEST_NAME)
 
 
-def release_course(course: Course, out: Path) -> Path:
-    """Write the learner template of ``course`` to ``out`` (new or empty); returns the manifest's path."""
+def release_course(course: Course, out: Path, target: str = "classroom", plans: list | None = None) -> Path:
+    """Write the learner template of ``course`` to ``out`` (new or empty); returns the manifest's path.
+    ``target``: "classroom" adds the GitHub Classroom workflow; "classroom50" none (classroom50 adds its own).
+    ``plans``, when given, receives what was recorded of each kata (slug, public spec files, public points,
+    the weights of its public tests)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise KataError(f"{out}: exists and is not empty; release into a new folder")
     if course.released:
@@ -43,9 +47,11 @@ def release_course(course: Course, out: Path) -> Path:
     try:
         preload = tuple(sorted({name for kata in course.katas for name in kata.preload}))
         with Worker(preload=preload) as worker:
-            plans = open_grader(course, course.katas, worker, lambda grader: [
+            recorded = open_grader(course, course.katas, worker, lambda grader: [
                 _record(grader, kata, staging) for kata in course.katas])
-            _write_template(course, plans, staging)
+            if plans is not None:
+                plans.extend(recorded)
+            _write_template(course, recorded, staging, target)
             _verify(course, staging, worker)
         for cache in list(staging.rglob("__pycache__")):
             shutil.rmtree(cache)
@@ -96,10 +102,17 @@ def _record(grader, kata: Kata, staging: Path) -> dict:
         raise KataError(f"{kata.slug}: {', '.join(mixed)} holds hidden tests beside public or rule tests; keep hidden "
                         "tests in files of their own (e.g. specs/test_hidden.py, specs/test_rules.py) so the others "
                         "can be released")
-    return {"slug": kata.slug, "public": sorted(name for name, kinds in public_files.items() if "hidden" not in kinds)}
+    return {"slug": kata.slug, "public": sorted(name for name, kinds in public_files.items() if "hidden" not in kinds),
+            "points": result.totals.max_points,
+            "weights": [t.max_points for t in result.tests if t.counted and t.max_points > 0]}
 
 
-def _write_template(course: Course, plans: list[dict], staging: Path) -> None:
+def public_points(plans: list[dict]) -> dict[str, float]:
+    """kata -> the points its public specs (and rules) carry: what each kata is worth in the template."""
+    return {plan["slug"]: plan["points"] for plan in plans}
+
+
+def _write_template(course: Course, plans: list[dict], staging: Path, target: str = "classroom") -> None:
     for plan in plans:
         kata = course.get(plan["slug"])
         shipped = [kata.folder / name for name in ("kata.toml", "stub.py", "harness.py", "specs/conftest.py")]
@@ -121,9 +134,11 @@ def _write_template(course: Course, plans: list[dict], staging: Path) -> None:
     (staging / "submissions" / ".gitkeep").write_text("")
     (staging / ".gitignore").write_text("__pycache__/\n*.pyc\n/grades/\n")
     (staging / "README.md").write_text(_readme(course), encoding="utf-8")
-    workflow = staging / WORKFLOW
-    workflow.parent.mkdir(parents=True)
-    workflow.write_text(classroom_workflow(course.requirement or f"torchkata=={__version__}"), encoding="utf-8")
+    if target == "classroom":
+        workflow = staging / WORKFLOW
+        workflow.parent.mkdir(parents=True)
+        workflow.write_text(classroom_workflow(course.requirement or f"torchkata=={__version__}",
+                                               public_points(plans)), encoding="utf-8")
 
 
 def _toml(text: str) -> str:
@@ -211,12 +226,25 @@ PyTorch), then `pip install torchkata`.
 """
 
 
-def classroom_workflow(requirement: str) -> str:
+def classroom_workflow(requirement: str, katas: dict[str, float]) -> str:
     """The GitHub Classroom workflow of a released repository. It installs a pinned torchkata from the
-    package index, never from the learner's checkout, and grades the public specs."""
+    package index, never from the learner's checkout, grades the public specs and reports one
+    Classroom runner per kata (``katas``: slug -> public points, in course order).
+
+    Grading, its fallback and the reporter run whatever happened before them (``if: always()``):
+    a runner whose result is missing (torchkata did not install, the course is broken) reports an
+    error worth 0 of its kata's points with the last line of the log, so Classroom always records
+    a score out of the same maximum."""
+    from torchkata.exporters.classroom import runner_names
+
+    names = runner_names(katas)
+    runners = {names[slug]: int(points) if float(points).is_integer() else points for slug, points in katas.items()}
+    reporter_env = "".join(f'          {name.upper()}_RESULTS: "${{{{ steps.torchkata.outputs.{name} }}}}"\n'
+                           for name in runners)
     return f"""# GitHub Classroom autograding for torchkata. The Classroom reporter requires this exact workflow
 # name, a single job named run-autograding-tests, and that no other workflow runs on push.
 # torchkata comes from the package index, pinned: nothing in this repository is installed.
+# One Classroom runner per kata; each is worth the kata's public points.
 name: Autograding Tests
 "on":
   - push
@@ -244,21 +272,77 @@ jobs:
           python -m pip install --quiet "{requirement}"
       - name: Grade the public specs
         id: torchkata
+        if: always()
+        env:
+          TORCHKATA_RUNNERS: '{json.dumps(runners)}'
         run: |
-          kata grade . --course . --out "$RUNNER_TEMP/grades" --force || true
-          kata export "$RUNNER_TEMP/grades" --format classroom -o "$RUNNER_TEMP/classroom.b64"
-          echo "result=$(cat "$RUNNER_TEMP/classroom.b64")" >> "$GITHUB_OUTPUT"
-          kata export "$RUNNER_TEMP/grades" --format markdown >> "$GITHUB_STEP_SUMMARY"
+          set +e
+          grades="$RUNNER_TEMP/grades"
+          log="$RUNNER_TEMP/grade.log"
+          : > "$log"
+          kata grade . --course . --out "$grades" --force 2>> "$log"
+          if [ -d "$grades/learners" ]; then
+            kata export "$grades" --format classroom -o "$RUNNER_TEMP/classroom.out" 2>> "$log"
+          fi
+          cat "$log"
+          # Every runner gets a result: a kata whose result is missing reports why, as an error worth 0.
+          python - "$RUNNER_TEMP/classroom.out" "$log" >> "$GITHUB_OUTPUT" <<'PY'
+{_indent(CLASSROOM_FALLBACK, 10)}
+          PY
+          summary="torchkata could not grade this repository: see the log of the step 'Grade the public specs'."
+          kata export "$grades" --format markdown >> "$GITHUB_STEP_SUMMARY" 2>/dev/null ||
+            echo "$summary" >> "$GITHUB_STEP_SUMMARY"
+          exit 0
       - name: Keep the result JSON
         if: always()
         uses: actions/upload-artifact@v4
         with:
           name: torchkata-results
           path: ${{{{ runner.temp }}}}/grades/
+          if-no-files-found: warn
       - name: Autograding Reporter
+        if: always()
         uses: classroom-resources/autograding-grading-reporter@v1
         env:
-          TORCHKATA_RESULTS: "${{{{ steps.torchkata.outputs.result }}}}"
+{reporter_env.rstrip()}
         with:
-          runners: torchkata
+          runners: {",".join(runners)}
+"""
+
+
+def _indent(text: str, spaces: int) -> str:
+    return "\n".join(" " * spaces + line if line else "" for line in text.strip("\n").splitlines())
+
+
+# Run by the workflow with the Python that set-up-python installed: the standard library only, since
+# torchkata itself may be what failed. Argument 1: the `kata export --format classroom` output
+# (name=base64 lines); argument 2: the grading log. Writes one name=value line per runner.
+CLASSROOM_FALLBACK = r"""
+import base64, json, os, re, sys
+runners = json.loads(os.environ["TORCHKATA_RUNNERS"])
+written = {}
+try:
+    with open(sys.argv[1], encoding="utf-8") as exported:
+        for line in exported:
+            name, _, value = line.strip().partition("=")
+            if name in runners and re.fullmatch(r"[A-Za-z0-9+/]+={0,2}", value):
+                written[name] = value
+except OSError:
+    pass
+try:
+    with open(sys.argv[2], encoding="utf-8", errors="replace") as log:
+        lines = [line.strip() for line in log if line.strip()]
+except OSError:
+    lines = []
+reason = re.sub(r"\x1b\[[0-?]*[ -/]*[@-~]", "", lines[-1] if lines else "torchkata did not run")
+reason = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", reason)
+reason = reason.replace("##[", "## [")[:300]
+for name, points in runners.items():
+    value = written.get(name)
+    if value is None:
+        test = {"name": name + ": not graded", "status": "error", "score": 0, "max_score": points, "line_no": 0,
+                "message": "grading failed: " + reason}
+        document = {"version": 1, "status": "error", "max_score": points, "tests": [test]}
+        value = base64.b64encode(json.dumps(document).encode("utf-8")).decode("ascii")
+    print(name + "=" + value)
 """

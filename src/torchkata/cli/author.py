@@ -78,14 +78,25 @@ def _print_report(report) -> None:
 @main.command()
 @click.option("--out", "out", required=True, type=click.Path(file_okay=False, path_type=Path),
               help=texts.option_help("release_out"))
+@click.option("--target", type=click.Choice(["classroom", "classroom50"]), default="classroom", show_default=True,
+              help=texts.option_help("target"))
+@click.option("--assignment", default=None, help=texts.option_help("assignment"))
 @common_options
 @click.pass_obj
-def release(state: State, out: Path) -> None:
+def release(state: State, out: Path, target: str, assignment: str | None) -> None:
     """For instructors: write the learner template of a course, without its answers."""
     from torchkata.release import release_course
 
     course = state.course
     if course.broken:
         raise KataError("; ".join(str(error) for error in course.broken.values()))
+    if target == "classroom50":
+        from torchkata.classroom50 import release_assignment
+        bundle = release_assignment(course, out, assignment)
+        echo(f"classroom50 assignment written to {out}: template/, {bundle.relative_to(out)}/, assignment.json "
+             f"(see {out / 'README.md'})")
+        return
+    if assignment is not None:
+        raise click.UsageError("--assignment is for --target classroom50")
     manifest = release_course(course, out)
     echo(texts.say("release_done", state.lang, count=len(course.katas), out=out, manifest=manifest))

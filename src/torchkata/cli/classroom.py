@@ -111,7 +111,7 @@ def _write_output(text: str, output: Path | None) -> None:
 @main.command("export")
 @click.argument("results", type=click.Path(exists=True, path_type=Path))
 @click.option("--format", "fmt", required=True,
-              type=click.Choice(["gradescope", "classroom", "markdown", "junit", "csv", "jsonl"]),
+              type=click.Choice(["gradescope", "classroom", "classroom50", "markdown", "junit", "csv", "jsonl"]),
               help=texts.option_help("format"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=texts.option_help("output"))
@@ -130,12 +130,16 @@ def export_command(results: Path, fmt: str, output: Path | None) -> None:
               help=texts.option_help("format"))
 @click.option("--anonymize", is_flag=True, help=texts.option_help("anonymize"))
 @click.option("--salt", envvar="TORCHKATA_SALT", default=None, help=texts.option_help("salt"))
+@click.option("--speed", is_flag=True, help=texts.option_help("speed"))
+@click.option("--rounds", default=5, show_default=True, type=click.IntRange(2, 100), help=texts.option_help("rounds"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=texts.option_help("output"))
 @common_options
 @click.pass_obj
-def leaderboard(state: State, results: Path, fmt: str, anonymize: bool, salt: str | None, output: Path | None) -> None:
-    """Rank the learners graded into RESULTS by points, then by time relative to the reference."""
+def leaderboard(state: State, results: Path, fmt: str, anonymize: bool, salt: str | None, speed: bool, rounds: int,
+                output: Path | None) -> None:
+    """Rank the learners graded into RESULTS by points (equal points share a rank); --speed adds their time
+    relative to the reference, measured again over the katas both passed."""
     from torchkata import batch
     from torchkata.exporters import leaderboard as board
 
@@ -143,5 +147,9 @@ def leaderboard(state: State, results: Path, fmt: str, anonymize: bool, salt: st
         import secrets
         salt = secrets.token_hex(16)
         echo(texts.say("random_salt", state.lang), err=True)
-    _write_output(board.render(batch.load_results(results), batch.load_reference(results), fmt,
-                               salt if anonymize else None), output)
+    learners = batch.load_results(results)
+    speeds = None
+    if speed:
+        from torchkata.speed import measure
+        speeds = measure(state.course, learners, batch.load_reference(results), rounds=rounds)
+    _write_output(board.render(learners, fmt, salt if anonymize else None, speeds), output)

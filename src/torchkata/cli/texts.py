@@ -154,9 +154,22 @@ OPTION_HELP: dict[str, dict[str, str]] = {
     "format": {"en": "The output format.", "ko": "출력 형식."},
     "output": {"en": "Write here (atomically) instead of to standard output.",
                "ko": "표준 출력 대신 이 파일에 씁니다 (원자적으로)."},
-    "anonymize": {"en": "Replace learner ids with salted-hash pseudonyms.", "ko": "학습자 id를 솔트 해시 가명으로 바꿉니다."},
-    "salt": {"en": "Secret salt for --anonymize (or $TORCHKATA_SALT); keep it to get the same pseudonyms again.",
-             "ko": "--anonymize에 쓸 비밀 솔트($TORCHKATA_SALT도 됩니다). 같은 가명을 다시 얻으려면 보관하세요."},
+    "anonymize": {"en": "Replace learner ids with pseudonyms: HMAC-SHA256 of the id under your secret (--salt).",
+                  "ko": "학습자 id를 가명으로 바꿉니다: 비밀 키(--salt)로 만든 id의 HMAC-SHA256입니다."},
+    "salt": {"en": "Your secret key for --anonymize (or $TORCHKATA_SALT); keep it to get the same pseudonyms again.",
+             "ko": "--anonymize에 쓸 비밀 키($TORCHKATA_SALT도 됩니다). 같은 가명을 다시 얻으려면 보관하세요."},
+    "speed": {"en": "Add each learner's time relative to the reference over the katas both passed, from repeated, "
+                    "interleaved runs (needs the course with its references); \"≈\" where the runs cannot tell.",
+              "ko": "학습자와 정답 코드가 모두 통과한 카타에서, 번갈아 여러 번 실행해 잰 정답 대비 시간을 덧붙입니다"
+                    "(정답 코드가 있는 코스가 필요합니다). 실행 결과로 가릴 수 없으면 \"≈\"로 표시합니다."},
+    "rounds": {"en": "Timed rounds per distinct file with --speed (after one warm-up round).",
+               "ko": "--speed에서 서로 다른 파일마다 잴 횟수(예열 한 번 뒤)."},
+    "target": {"en": "What to release: a GitHub Classroom template, or a classroom50 assignment "
+                     "(template, autograder bundle and assignments.json entry).",
+               "ko": "무엇을 내보낼지: GitHub Classroom 템플릿, 또는 classroom50 과제(템플릿, 채점 번들, "
+                     "assignments.json 항목)."},
+    "assignment": {"en": "The classroom50 assignment slug (lowercase letters, digits and hyphens).",
+                   "ko": "classroom50 과제 슬러그(영문 소문자, 숫자, 하이픈)."},
     "release_out": {"en": "The folder to write the learner template to (new or empty).",
                     "ko": "학습자용 템플릿을 쓸 폴더 (새 폴더이거나 빈 폴더)."},
     "validate_jobs": {"en": "Katas validated in parallel.", "ko": "동시에 검증할 카타 수."},

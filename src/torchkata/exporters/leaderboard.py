@@ -1,18 +1,28 @@
-"""Leaderboards: rank by total points, then by spec time relative to the reference.
+"""Leaderboards: learners ranked by total points; equal points share a rank.
 
-Pseudonymous ids (``--anonymize``) are a salted SHA-256 of the learner id: stable for
-one salt, unlinkable without it.
+With ``speeds`` (from :func:`torchkata.speed.measure`, `kata leaderboard --speed`), a
+``time_vs_reference`` column shows each learner's time relative to the reference over the
+katas both passed, or "≈" where the measurement cannot tell. Speed never changes a rank: among
+learners with equal points it only orders the rows.
+
+Pseudonymous ids (``secret``, `--anonymize`) are HMAC-SHA256 of the learner id under the
+instructor's secret, 64 bits shown: stable for one secret, unlinkable without it.
 """
 from __future__ import annotations
 
 import csv
 import hashlib
+import hmac
 import html
 import io
 import json
 from dataclasses import dataclass
 
 from torchkata.batch import LearnerResult
+from torchkata.exporters.text import clean, markdown_inline, spreadsheet_cell
+from torchkata.speed import Speed
+
+PSEUDONYM_HEX = 16            # 64 bits
 
 
 @dataclass
@@ -21,68 +31,77 @@ class Row:
     learner: str
     points: float
     max_points: float
-    relative_time: float | None
+    speed: Speed | None
     katas: dict[str, float]
     integrity: str = "unknown"
 
 
-def pseudonym(learner: str, salt: str) -> str:
-    return "anon-" + hashlib.sha256(f"{salt}\0{learner}".encode("utf-8")).hexdigest()[:10]
+def pseudonym(learner: str, secret: str) -> str:
+    digest = hmac.new(secret.encode("utf-8"), learner.encode("utf-8"), hashlib.sha256).hexdigest()
+    return "anon-" + digest[:PSEUDONYM_HEX]
 
 
-def build(learners: list[LearnerResult], reference: LearnerResult | None, salt: str | None = None) -> tuple[list[str], list[Row]]:
-    katas = sorted({r.kata for learner in learners for r in learner.results},
-                   key=lambda slug: [r.kata for learner in learners for r in learner.results].index(slug))
-    ref_time = reference.duration if reference is not None else 0.0
-    unsorted = []
+def build(learners: list[LearnerResult], secret: str | None = None,
+          speeds: dict[str, Speed] | None = None) -> tuple[list[str], list[Row]]:
+    katas: list[str] = []
     for learner in learners:
-        # No time (nothing ran, e.g. missing files) must not beat a real run: it sorts last.
-        relative = round(learner.duration / ref_time, 3) if ref_time > 0 and learner.duration > 0 else None
-        name = pseudonym(learner.learner, salt) if salt is not None else learner.learner
+        katas += [r.kata for r in learner.results if r.kata not in katas]
+    rows = []
+    for learner in learners:
         zeroed = learner.integrity.get("score_zeroed", False)
-        unsorted.append(Row(0, name, learner.points, learner.max_points, relative,
-                            {r.kata: 0.0 if zeroed else r.totals.points for r in learner.results},
-                            learner.integrity.get("status", "unknown")))
-    unsorted.sort(key=lambda row: (-row.points, row.relative_time if row.relative_time is not None else float("inf"),
-                                   row.learner))
-    rows, previous, rank = [], None, 0
-    for position, row in enumerate(unsorted, start=1):
-        key = (row.points, row.relative_time)
-        rank = rank if key == previous else position       # ties share a rank
-        previous = key
-        row.rank = rank
-        rows.append(row)
+        name = pseudonym(learner.learner, secret) if secret is not None else clean(learner.learner, 200)
+        rows.append(Row(0, name, learner.points, learner.max_points,
+                        None if speeds is None else speeds.get(learner.learner, Speed(None, None, 0)),
+                        {r.kata: 0.0 if zeroed else r.totals.points for r in learner.results},
+                        clean(learner.integrity.get("status", "unknown"), 50)))
+    rows.sort(key=lambda row: (-row.points, _speed_key(row.speed), row.learner))
+    previous = None
+    for position, row in enumerate(rows, start=1):
+        row.rank = previous.rank if previous is not None and previous.points == row.points else position
+        previous = row
     return katas, rows
 
 
-def _cells(katas: list[str], row: Row) -> list[str]:
-    time = "" if row.relative_time is None else f"{row.relative_time:.2f}x"
-    return [str(row.rank), row.learner, f"{row.points:g}", f"{row.max_points:g}", time, row.integrity] + \
+def _speed_key(speed: Speed | None) -> float:
+    """Order within equal points: reported speeds first, fastest first; "≈" and none after, unordered."""
+    return speed.ratio if speed is not None and speed.reported else float("inf")
+
+
+def header(katas: list[str], speed: bool) -> list[str]:
+    return ["rank", "learner", "points", "max_points", *(["time_vs_reference"] if speed else []), "integrity", *katas]
+
+
+def _cells(katas: list[str], row: Row, speed: bool) -> list[str]:
+    return [str(row.rank), row.learner, f"{row.points:g}", f"{row.max_points:g}",
+            *([row.speed.shown if row.speed else ""] if speed else []), row.integrity] + \
         [f"{row.katas.get(k, 0):g}" for k in katas]
 
 
-HEADER = ["rank", "learner", "points", "max_points", "time_vs_reference", "integrity"]
-
-
-def render_csv(katas: list[str], rows: list[Row]) -> str:
+def render_csv(katas: list[str], rows: list[Row], speed: bool = False) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(HEADER + katas)
-    writer.writerows(_cells(katas, row) for row in rows)
+    writer.writerow([spreadsheet_cell(h) for h in header(katas, speed)])
+    writer.writerows([spreadsheet_cell(cell) for cell in _cells(katas, row, speed)] for row in rows)
     return buffer.getvalue()
 
 
-def render_md(katas: list[str], rows: list[Row]) -> str:
-    lines = ["| " + " | ".join(HEADER + katas) + " |", "|" + "---|" * (len(HEADER) + len(katas))]
-    lines += ["| " + " | ".join(_cells(katas, row)) + " |" for row in rows]
+def render_md(katas: list[str], rows: list[Row], speed: bool = False) -> str:
+    names = header(katas, speed)
+    lines = ["| " + " | ".join(markdown_inline(h) for h in names) + " |", "|" + "---|" * len(names)]
+    lines += ["| " + " | ".join(markdown_inline(c) for c in _cells(katas, row, speed)) + " |" for row in rows]
     return "\n".join(lines) + "\n"
 
 
-def render_json(katas: list[str], rows: list[Row]) -> str:
-    data = {"schema": "torchkata.leaderboard", "version": 2, "katas": katas,
+def render_json(katas: list[str], rows: list[Row], speed: bool = False) -> str:
+    def timing(row: Row) -> dict | None:
+        if row.speed is None or row.speed.ratio is None:
+            return None
+        return {"ratio": row.speed.ratio, "stderr": row.speed.stderr, "katas": row.speed.katas,
+                "reported": row.speed.reported, "shown": row.speed.shown}
+    data = {"schema": "torchkata.leaderboard", "version": 3, "katas": katas,
             "rows": [{"rank": r.rank, "learner": r.learner, "points": r.points, "max_points": r.max_points,
-                      "time_vs_reference": r.relative_time, "integrity": r.integrity, "katas": r.katas}
-                     for r in rows]}
+                      **({"time_vs_reference": timing(r)} if speed else {}), "integrity": r.integrity,
+                      "katas": r.katas} for r in rows]}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -95,7 +114,7 @@ th{{cursor:pointer;background:#f4f4f4;user-select:none}} td:nth-child(2),th:nth-
 th[aria-sort=ascending]::after{{content:" ▲"}} th[aria-sort=descending]::after{{content:" ▼"}}
 </style></head><body>
 <h1>torchkata leaderboard</h1>
-<p>Ranked by points, then by spec time relative to the reference solution. Click a column to sort.</p>
+<p>Ranked by points; equal points share a rank. Click a column to sort.</p>
 <table id="board"><thead><tr>{head}</tr></thead><tbody>
 {body}
 </tbody></table>
@@ -121,15 +140,15 @@ document.querySelectorAll("#board th").forEach(function (th, column) {{
 """
 
 
-def render_html(katas: list[str], rows: list[Row]) -> str:
-    head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADER + katas)
+def render_html(katas: list[str], rows: list[Row], speed: bool = False) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in header(katas, speed))
     body_rows = []
     for row in rows:
-        values = [row.rank, row.learner, row.points, row.max_points,
-                  row.relative_time if row.relative_time is not None else "", row.integrity] + \
+        timing = row.speed.ratio if row.speed is not None and row.speed.reported else ""
+        values = [row.rank, row.learner, row.points, row.max_points, *([timing] if speed else []), row.integrity] + \
             [row.katas.get(k, 0) for k in katas]
         cells = "".join(f'<td data-value="{html.escape(str(v))}">{html.escape(text)}</td>'
-                        for v, text in zip(values, _cells(katas, row)))
+                        for v, text in zip(values, _cells(katas, row, speed)))
         body_rows.append(f"<tr>{cells}</tr>")
     return _PAGE.format(head=head, body="\n".join(body_rows))
 
@@ -137,6 +156,7 @@ def render_html(katas: list[str], rows: list[Row]) -> str:
 RENDERERS = {"csv": render_csv, "md": render_md, "html": render_html, "json": render_json}
 
 
-def render(learners: list[LearnerResult], reference: LearnerResult | None, fmt: str, salt: str | None = None) -> str:
-    katas, rows = build(learners, reference, salt)
-    return RENDERERS[fmt](katas, rows)
+def render(learners: list[LearnerResult], fmt: str, secret: str | None = None,
+           speeds: dict[str, Speed] | None = None) -> str:
+    katas, rows = build(learners, secret, speeds)
+    return RENDERERS[fmt](katas, rows, speeds is not None)
