@@ -12,22 +12,35 @@ replay (a spec whose inputs change between runs cannot, and is named); the refer
 the stub and every mutant must score the same public points in the released template as
 in the full course; and no function body of a reference may appear in any released file.
 The manifest lists the SHA-256 of every file a learner must not change.
+
+torchkata is not on the package index, so the template carries the grader that released it, as a
+wheel in ``grader/`` (protected by the manifest), and its workflow installs that file; a course may
+name another pip requirement instead (``[release] requirement`` in course.toml). The Gradescope
+autograder zip (:func:`write_gradescope_zip`) carries the same wheel beside the whole course.
 """
 from __future__ import annotations
 
 import ast
+import shlex
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
+
+import tomlkit
 
 from torchkata import __version__
 from torchkata.catalogue import COURSE_FILE, Course, Kata, KataError, load_course
 from torchkata.implementations import save_recordings
 from torchkata.integrity import MANIFEST_NAME, write_manifest
+from torchkata.results import write_atomically
 from torchkata.workspace import WORKSPACE_FILE, learner_readme
 
 WORKFLOW = ".github/workflows/classroom.yml"
+GRADER_DIR = "grader"       # the bundled wheel, in a template and in a Gradescope zip
 UNPROTECTED = ("README.md", MANIFEST_NAME)
+GRADESCOPE_SCRIPTS = ("setup.sh", "run_autograder")
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 def release_course(course: Course, out: Path) -> Path:
@@ -39,17 +52,20 @@ def release_course(course: Course, out: Path) -> Path:
     from torchkata.engine import open_grader
     from torchkata.launcher import Worker
 
+    install = install_source(course)
     staging = Path(tempfile.mkdtemp(prefix="torchkata-release-"))
     try:
         preload = tuple(sorted({name for kata in course.katas for name in kata.preload}))
         with Worker(preload=preload) as worker:
             plans = open_grader(course, course.katas, worker, lambda grader: [
                 _record(grader, kata, staging) for kata in course.katas])
-            _write_template(course, plans, staging)
+            _write_template(course, plans, staging, install)
             _verify(course, staging, worker)
         for cache in list(staging.rglob("__pycache__")):
             shutil.rmtree(cache)
         _check_no_answers(course, staging)
+        if not course.requirement:
+            _bundle_grader(staging, install)
         out.mkdir(parents=True, exist_ok=True)
         for item in staging.iterdir():
             shutil.move(str(item), out / item.name)
@@ -99,7 +115,30 @@ def _record(grader, kata: Kata, staging: Path) -> dict:
     return {"slug": kata.slug, "public": sorted(name for name, kinds in public_files.items() if "hidden" not in kinds)}
 
 
-def _write_template(course: Course, plans: list[dict], staging: Path) -> None:
+def install_source(course: Course) -> str:
+    """What the template's workflow installs: the course's `[release] requirement`, else the bundled wheel."""
+    if course.requirement:
+        requirement = course.requirement.strip()
+        if not requirement or any(ord(c) < 32 or ord(c) == 127 for c in requirement) or "${{" in requirement:
+            raise KataError(f"{course.root / COURSE_FILE}: field 'release.requirement': expected one pip requirement "
+                            f"on one line, such as 'torchkata==0.3.0', got {course.requirement!r}")
+        return requirement
+    return f"./{GRADER_DIR}/{bundled_wheel_name()}"
+
+
+def bundled_wheel_name() -> str:
+    """The file name of the running grader's wheel (the same name a build of it gets)."""
+    return f"torchkata-{__version__}-py3-none-any.whl"
+
+
+def _bundle_grader(staging: Path, install: str) -> None:
+    from torchkata.bundle import grader_wheel
+    wheel = grader_wheel(staging / GRADER_DIR)
+    if f"./{wheel.relative_to(staging).as_posix()}" != install:
+        raise KataError(f"the grader's wheel is {wheel.name}, not the {install} the workflow installs")
+
+
+def _write_template(course: Course, plans: list[dict], staging: Path, install: str) -> None:
     for plan in plans:
         kata = course.get(plan["slug"])
         shipped = [kata.folder / name for name in ("kata.toml", "stub.py", "harness.py", "specs/conftest.py")]
@@ -109,25 +148,33 @@ def _write_template(course: Course, plans: list[dict], staging: Path) -> None:
                 destination = staging / source.relative_to(course.root)
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, destination)
-    order = ",\n".join(f'  "{kata.slug}"' for kata in course.katas)
-    (staging / COURSE_FILE).write_text(
-        f"# The learner template of \"{course.name}\", written by `kata release` (torchkata {__version__}).\n"
-        f"# Do not edit: your instructor checks these files.\nformat_version = 1\nname = {_toml(course.name)}\n"
-        f"languages = [{', '.join(_toml(lang) for lang in course.languages)}]\norder = [\n{order},\n]\n"
-        f"show_solutions = false\nreleased = true\n", encoding="utf-8")
+    write_atomically(staging / COURSE_FILE, template_course_toml(course))
     (staging / WORKSPACE_FILE).write_text('# This repository is your torchkata workspace.\ncourse = "."\n',
                                           encoding="utf-8")
     (staging / "submissions").mkdir()
     (staging / "submissions" / ".gitkeep").write_text("")
     (staging / ".gitignore").write_text("__pycache__/\n*.pyc\n/grades/\n")
-    (staging / "README.md").write_text(_readme(course), encoding="utf-8")
+    (staging / "README.md").write_text(_readme(course, install), encoding="utf-8")
     workflow = staging / WORKFLOW
     workflow.parent.mkdir(parents=True)
-    workflow.write_text(classroom_workflow(course.requirement or f"torchkata=={__version__}"), encoding="utf-8")
+    workflow.write_text(classroom_workflow(install), encoding="utf-8")
 
 
-def _toml(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def template_course_toml(course: Course) -> str:
+    """The template's course.toml, written by tomlkit: valid TOML whatever the course's name holds."""
+    document = tomlkit.document()
+    document.add(tomlkit.comment(f"The learner template of a course, written by `kata release` (torchkata "
+                                 f"{__version__})."))
+    document.add(tomlkit.comment("Do not edit: your instructor checks these files."))
+    document["format_version"] = 1
+    document["name"] = course.name
+    document["languages"] = list(course.languages)
+    order = tomlkit.array()
+    order.extend(kata.slug for kata in course.katas)
+    document["order"] = order.multiline(True)
+    document["show_solutions"] = False
+    document["released"] = True
+    return tomlkit.dumps(document)
 
 
 def _verify(course: Course, staging: Path, worker) -> None:
@@ -195,8 +242,14 @@ def _meaningful(node: ast.AST) -> bool:
     return not (len(body) == 1 and isinstance(body[0], (ast.Raise, ast.Pass)))
 
 
-def _readme(course: Course) -> str:
-    return learner_readme(course) + """
+def _readme(course: Course, install: str) -> str:
+    if install.startswith(f"./{GRADER_DIR}/"):
+        grader = (f"pip install {install}      # the grader your instructor released this with\n"
+                  f"# once torchkata is published on the package index, `pip install torchkata=={__version__}` "
+                  "does the same")
+    else:
+        grader = f"pip install {shlex.quote(install)}"
+    return learner_readme(course) + f"""
 ## Grading
 
 Your instructor grades this repository with hidden specs as well as the public ones in
@@ -206,17 +259,30 @@ Work only in `submissions/`: the other files are checked for changes.
 제출물은 공개 테스트와 함께 숨은 테스트로도 채점합니다. `submissions/` 폴더의 파일만 고치세요.
 다른 파일은 바뀌었는지 확인합니다.
 
-Install once: `pip install torch --index-url https://download.pytorch.org/whl/cpu` (or your own build of
-PyTorch), then `pip install torchkata`.
+## Install / 설치
+
+Once, in this folder, with Python 3.10 or newer (처음 한 번, 이 폴더에서 Python 3.10 이상으로):
+
+```sh
+pip install torch --index-url {TORCH_CPU_INDEX}    # or your own build of PyTorch
+{grader}
+```
 """
 
 
-def classroom_workflow(requirement: str) -> str:
-    """The GitHub Classroom workflow of a released repository. It installs a pinned torchkata from the
-    package index, never from the learner's checkout, and grades the public specs."""
-    return f"""# GitHub Classroom autograding for torchkata. The Classroom reporter requires this exact workflow
+# --- the GitHub Classroom workflow ------------------------------------------------------------
+# Three pieces, so that installing the grader and grading change independently: the head (name,
+# triggers, the job), the install steps, and the grading steps.
+
+def classroom_workflow(install: str) -> str:
+    """The GitHub Classroom workflow of a released repository. ``install`` is what pip installs as the
+    grader: the wheel bundled in the repository (``./grader/torchkata-….whl``), or a requirement."""
+    return _workflow_head() + install_steps(install) + grading_steps()
+
+
+def _workflow_head() -> str:
+    return """# GitHub Classroom autograding for torchkata. The Classroom reporter requires this exact workflow
 # name, a single job named run-autograding-tests, and that no other workflow runs on push.
-# torchkata comes from the package index, pinned: nothing in this repository is installed.
 name: Autograding Tests
 "on":
   - push
@@ -238,11 +304,23 @@ jobs:
         uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - name: Install torchkata (pinned, from the package index)
+"""
+
+
+def install_steps(install: str) -> str:
+    """PyTorch (a CPU build) from its index, then the grader: the released wheel, a file of this repository
+    that the manifest protects, so nothing named torchkata is ever fetched from the package index."""
+    bundled = install.startswith(f"./{GRADER_DIR}/")
+    what = "the grader released with this repository" if bundled else "the grader the course names"
+    return f"""      - name: Install torchkata ({what})
         run: |
-          python -m pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu
-          python -m pip install --quiet "{requirement}"
-      - name: Grade the public specs
+          python -m pip install --quiet torch --index-url {TORCH_CPU_INDEX}
+          python -m pip install --quiet {install if bundled else shlex.quote(install)}
+"""
+
+
+def grading_steps() -> str:
+    return """      - name: Grade the public specs
         id: torchkata
         run: |
           kata grade . --course . --out "$RUNNER_TEMP/grades" --force || true
@@ -254,11 +332,69 @@ jobs:
         uses: actions/upload-artifact@v4
         with:
           name: torchkata-results
-          path: ${{{{ runner.temp }}}}/grades/
+          path: ${{ runner.temp }}/grades/
       - name: Autograding Reporter
         uses: classroom-resources/autograding-grading-reporter@v1
         env:
-          TORCHKATA_RESULTS: "${{{{ steps.torchkata.outputs.result }}}}"
+          TORCHKATA_RESULTS: "${{ steps.torchkata.outputs.result }}"
         with:
           runners: torchkata
 """
+
+
+# --- the Gradescope autograder zip --------------------------------------------------------------
+
+def write_gradescope_zip(course: Course, target: Path) -> Path:
+    """The autograder zip Gradescope asks for: setup.sh and run_autograder at its top, the whole course
+    beside them (course.toml, katas/ with the hidden specs and mutants, reference/), and the grader's
+    wheel in grader/, which setup.sh installs (nothing from the package index but PyTorch)."""
+    if course.released:
+        raise KataError(f"{course.root}: is a released template; a Gradescope autograder needs the full course "
+                        "(its references and hidden specs)")
+    if target.suffix != ".zip":
+        raise KataError(f"{target}: the Gradescope autograder is a .zip file")
+    from torchkata.bundle import grader_wheel
+    scripts = gradescope_scripts()
+    members: dict[str, tuple[bytes, int]] = {}
+    for name in GRADESCOPE_SCRIPTS:
+        members[name] = ((scripts / name).read_bytes(), 0o755)
+    for path in _course_files(course):
+        members[path.relative_to(course.root).as_posix()] = (path.read_bytes(), 0o644)
+    with tempfile.TemporaryDirectory(prefix="torchkata-gradescope-") as scratch:
+        wheel = grader_wheel(Path(scratch))
+        members[f"{GRADER_DIR}/{wheel.name}"] = (wheel.read_bytes(), 0o644)
+    write_atomically(target, _zip(members))
+    return target
+
+
+def gradescope_scripts() -> Path:
+    """setup.sh and run_autograder: ``torchkata/gradescope/`` in a wheel, ``gradescope/`` in a checkout."""
+    package = Path(__file__).resolve().parent
+    for folder in (package / "gradescope", package.parent.parent / "gradescope"):
+        if all((folder / name).is_file() for name in GRADESCOPE_SCRIPTS):
+            return folder
+    raise KataError(f"{package}: the Gradescope scripts ({', '.join(GRADESCOPE_SCRIPTS)}) are missing; "
+                    "reinstall torchkata")
+
+
+def _course_files(course: Course) -> list[Path]:
+    """course.toml, katas/ and reference/: what a course is (not the rest of a checkout it may be the top of)."""
+    files = [course.root / COURSE_FILE]
+    for folder in ("katas", "reference"):
+        files += [p for p in (course.root / folder).rglob("*")
+                  if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+    return sorted(files)
+
+
+def _zip(members: dict[str, tuple[bytes, int]]) -> bytes:
+    """A zip of ``members`` (name -> (data, mode)), byte for byte the same for the same members."""
+    import io
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(members):
+            data, mode = members[name]
+            entry = zipfile.ZipInfo(name, date_time=(2020, 2, 2, 0, 0, 0))
+            entry.external_attr = (0o100000 | mode) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data)
+    return buffer.getvalue()
