@@ -285,9 +285,9 @@ def _workflow_head() -> str:
 # name, a single job named run-autograding-tests, and that no other workflow runs on push.
 name: Autograding Tests
 "on":
-  - push
-  - workflow_dispatch
-  - repository_dispatch
+  push:
+  workflow_dispatch:
+  repository_dispatch:
 permissions:
   checks: write
   actions: read
