@@ -41,17 +41,29 @@ def torch_requirement() -> list[str]:
     return [*shlex.split(os.environ.get("TORCH_PIP_ARGS", "")), f"torch=={torch.__version__.split('+')[0]}"]
 
 
-def fresh_venv(path: Path) -> Path:
-    """A new virtualenv at ``path`` holding PyTorch and nothing of torchkata."""
+def torch_site(factory) -> Path:
+    """PyTorch (and what it needs) installed once for the session into a folder of its own."""
+    if "torch" not in _SESSION:
+        site = factory.mktemp("torch-site")
+        run([sys.executable, "-m", "pip", "install", "-q", "--target", site, *torch_requirement()], cwd=site)
+        _SESSION["torch"] = site
+    return _SESSION["torch"]
+
+
+def fresh_venv(path: Path, factory) -> Path:
+    """A new virtualenv at ``path`` that has PyTorch (the session's, through a .pth file: installing it
+    anew costs a minute on a busy machine) and nothing of torchkata."""
     run([sys.executable, "-m", "venv", path], cwd=path.parent)
-    run([path / "bin" / "python", "-m", "pip", "install", "-q", *torch_requirement()], cwd=path.parent)
+    purelib = run([path / "bin" / "python", "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
+                  cwd=path.parent).stdout.strip()
+    (Path(purelib) / "_session_torch.pth").write_text(f"{torch_site(factory)}\n")
     return path
 
 
 def instructor_venv(factory) -> Path:
     """A fresh virtualenv with PyTorch and the built wheel (its dependencies from the index), made once."""
     if "venv" not in _SESSION:
-        venv = fresh_venv(factory.mktemp("instructor") / "venv")
+        venv = fresh_venv(factory.mktemp("instructor") / "venv", factory)
         run([venv / "bin" / "python", "-m", "pip", "install", "-q", built_wheel(factory)], cwd=venv.parent)
         _SESSION["venv"] = venv
     return _SESSION["venv"]
