@@ -337,6 +337,8 @@ def test_the_lifecycle_as_the_readme_tells_it(tmp_path_factory, tmp_path):
     ranked = me.kata("leaderboard", "grades", "--format", "markdown").stdout
     assert ranked == me.kata("leaderboard", "grades", "--format", "md").stdout == me.kata("leaderboard", "grades").stdout
     assert ranked.index("| ada |") < ranked.index("| bo |")
+    assert me.kata("leaderboard", "grades", "--format", "csv").stdout.splitlines()[1].split(",")[:2] == ["1", "ada"]
+    assert json.loads(me.kata("leaderboard", "grades", "--format", "json").stdout)
 
 
 def _installed_from(venv: Path) -> str:

@@ -209,7 +209,7 @@ def test_a_course_may_name_another_requirement(tmp_path):
     out = tmp_path / "template"
     release_course(load_course(root), out)
     workflow = (out / WORKFLOW).read_text()
-    assert "python -m pip install --quiet 'torchkata @ git+https://example.org/tk@v0.2.0'" in workflow
+    assert 'python -m pip install --quiet "torchkata @ git+https://example.org/tk@v0.2.0"' in workflow
     assert not (out / "grader").exists()
     assert actionlint(workflow, WORKFLOW) == []
     toml.write_text(toml.read_text().replace("@v0.2.0", "${{ github.token }}"))
@@ -267,3 +267,11 @@ def test_releasing_the_builtin_course_warns_that_its_answers_ship_with_the_packa
     korean = CliRunner().invoke(main, ["release", "--course", str(builtin_course_root()), "--lang",
                                                        "ko", "--gradescope", str(tmp_path / "builtin.zip")])
     assert "내장 과정" in korean.stderr
+
+
+def test_kata_new_never_adds_to_a_released_template(released):
+    from torchkata.scaffold import scaffold_kata
+    _, out, _ = released
+    with pytest.raises(KataError, match="is a released learner template"):
+        scaffold_kata(load_course(out), "relu")
+    assert not (out / "katas" / "relu").exists()

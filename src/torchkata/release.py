@@ -21,7 +21,6 @@ autograder zip (:func:`write_gradescope_zip`) carries the same wheel beside the 
 from __future__ import annotations
 
 import ast
-import shlex
 import shutil
 import tempfile
 import zipfile
@@ -119,7 +118,7 @@ def install_source(course: Course) -> str:
     """What the template's workflow installs: the course's `[release] requirement`, else the bundled wheel."""
     if course.requirement:
         requirement = course.requirement.strip()
-        if not requirement or any(ord(c) < 32 or ord(c) == 127 for c in requirement) or "${{" in requirement:
+        if not requirement or any(ord(c) < 32 or ord(c) == 127 or c in '"$`\\' for c in requirement):
             raise KataError(f"{course.root / COURSE_FILE}: field 'release.requirement': expected one pip requirement "
                             f"on one line, such as 'torchkata==0.3.0', got {course.requirement!r}")
         return requirement
@@ -248,7 +247,7 @@ def _readme(course: Course, install: str) -> str:
                   f"# once torchkata is published on the package index, `pip install torchkata=={__version__}` "
                   "does the same")
     else:
-        grader = f"pip install {shlex.quote(install)}"
+        grader = f'pip install "{install}"'
     return learner_readme(course) + f"""
 ## Grading
 
@@ -315,7 +314,7 @@ def install_steps(install: str) -> str:
     return f"""      - name: Install torchkata ({what})
         run: |
           python -m pip install --quiet torch --index-url {TORCH_CPU_INDEX}
-          python -m pip install --quiet {install if bundled else shlex.quote(install)}
+          python -m pip install --quiet {install if bundled else f'"{install}"'}
 """
 
 
@@ -381,8 +380,8 @@ def _course_files(course: Course) -> list[Path]:
     """course.toml, katas/ and reference/: what a course is (not the rest of a checkout it may be the top of)."""
     files = [course.root / COURSE_FILE]
     for folder in ("katas", "reference"):
-        files += [p for p in (course.root / folder).rglob("*")
-                  if p.is_file() and not p.is_symlink() and "__pycache__" not in p.parts and p.suffix != ".pyc"]
+        files += [p for p in (course.root / folder).rglob("*") if p.is_file() and not p.is_symlink()
+                  and not {"__pycache__", ".pytest_cache"} & set(p.parts) and p.suffix != ".pyc"]
     return sorted(files)
 
 

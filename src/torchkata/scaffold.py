@@ -86,6 +86,9 @@ def course_for_new(explicit: Path | None, here: Path | None = None) -> Path | No
 
 def scaffold_kata(course: Course, slug: str) -> Path:
     check_writable(course.root)
+    if course.released:
+        raise KataError(f"{course.root}: is a released learner template; add katas to the course it was released "
+                        "from (`kata new SLUG --course DIR`), then release it again")
     if not _SLUG.match(slug):
         raise KataError(f"kata slug {slug!r}: expected lower-case letters, digits and single dashes, "
                         "such as 'layer-norm'")

@@ -143,13 +143,13 @@ def release(state: State, out: Path | None, gradescope: Path | None) -> None:
 
     if out is None and gradescope is None:
         raise click.UsageError("give --out DIR (the learner template), --gradescope FILE.zip, or both")
+    if gradescope is not None and gradescope.suffix != ".zip":
+        raise click.BadParameter(f"{gradescope}: expected a .zip file name", param_hint="--gradescope")
     course = state.course
     if course.broken:
         raise KataError("; ".join(str(error) for error in course.broken.values()))
     if course.is_builtin:       # its answers are in every learner's torchkata
         echo(click.style(texts.say("builtin_release", state.lang, root=course.root), fg="yellow"), err=True)
-    if gradescope is not None and gradescope.suffix != ".zip":
-        raise click.BadParameter(f"{gradescope}: expected a .zip file name", param_hint="--gradescope")
     if out is not None:
         manifest = release_course(course, out)
         echo(texts.say("release_done", state.lang, count=len(course.katas), out=out, manifest=manifest))
