@@ -202,31 +202,29 @@ def test_the_released_workflow_passes_actionlint_and_its_install_step_is_its_own
     assert classroom_workflow("./grader/x.whl").endswith(grading_steps())
 
 
-def test_a_course_may_name_another_requirement(tmp_path):
-    root = make_course(tmp_path / "course")
-    toml = root / "course.toml"
-    toml.write_text(toml.read_text() + '\n[release]\nrequirement = "torchkata @ git+https://example.org/tk@v0.2.0"\n')
-    out = tmp_path / "template"
-    release_course(load_course(root), out)
-    workflow = (out / WORKFLOW).read_text()
-    assert 'python -m pip install --quiet "torchkata @ git+https://example.org/tk@v0.2.0"' in workflow
-    assert not (out / "grader").exists()
-    assert actionlint(workflow, WORKFLOW) == []
-    toml.write_text(toml.read_text().replace("@v0.2.0", "${{ github.token }}"))
-    with pytest.raises(KataError, match="field 'release.requirement'"):
-        release_course(load_course(root), tmp_path / "other")
-
-
-def test_the_template_course_toml_is_valid_for_any_course_name(tmp_path):
+def test_a_course_may_name_another_requirement_and_any_name(tmp_path):
+    """One release for both: the requirement replaces the bundled wheel, and course.toml stays valid TOML
+    whatever the course's name holds."""
     import tomlkit
     root = make_course(tmp_path / "course")
     name = 'Line one\nline "two"\ttab \x01\x7f \\ 한국어 과정'
     document = tomlkit.parse((root / "course.toml").read_text())
     document["name"] = name
+    document["release"] = {"requirement": "torchkata @ git+https://example.org/tk@v0.2.0"}
     (root / "course.toml").write_text(tomlkit.dumps(document))
     out = tmp_path / "template"
     release_course(load_course(root), out)
     assert load_course(out).name == name and load_course(out).released
+    workflow = (out / WORKFLOW).read_text()
+    assert 'python -m pip install --quiet "torchkata @ git+https://example.org/tk@v0.2.0"' in workflow
+    assert not (out / "grader").exists()
+    assert actionlint(workflow, WORKFLOW) == []
+    for bad in ("torchkata==${{ github.token }}", 'torchkata" ; curl evil', "torchkata==1\nrm -rf /"):
+        document["release"] = {"requirement": bad}
+        (root / "course.toml").write_text(tomlkit.dumps(document))
+        with pytest.raises(KataError, match="field 'release.requirement'"):
+            release_course(load_course(root), tmp_path / "other")
+    assert not (tmp_path / "other").exists()
 
 
 def test_release_needs_out_or_gradescope(tmp_path):
