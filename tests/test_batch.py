@@ -159,17 +159,21 @@ def test_shards_partition_the_class_and_merge(classroom, graded, tmp_path):
     assert scores(merged) == scores(out)
 
 
-def test_bad_shard_and_duplicate_ids_are_usage_errors(tmp_path):
+def test_a_bad_shard_is_a_usage_error_and_duplicate_ids_or_missing_folders_only_notes(tmp_path):
     with pytest.raises(KataError, match="--shard '4/3'"):
         batch.parse_shard("4/3")
     (tmp_path / "a" / "alice").mkdir(parents=True)
     (tmp_path / "b" / "alice").mkdir(parents=True)
-    with pytest.raises(KataError, match="learner id 'alice' is also used"):
-        batch.collect_learners([tmp_path / "a" / "alice", tmp_path / "b" / "alice"])
+    notes = []
+    learners = batch.collect_learners([tmp_path / "a" / "alice", tmp_path / "b" / "alice"], notes)
+    assert len({learner.id for learner in learners}) == 2 and all(l.id.startswith("alice-") for l in learners)
+    assert len(notes) == 2 and "is also the id of" in notes[0].text and not notes[0].skipped
     listing = tmp_path / "list.txt"
     listing.write_text("a/alice\nnot/there\n")
-    with pytest.raises(KataError, match=r"list.txt:2: 'not/there' is not a folder"):
-        batch.collect_learners([listing])
+    notes = []
+    assert [learner.path for learner in batch.collect_learners([listing], notes)] == [tmp_path / "a" / "alice"]
+    assert notes[0].origin.endswith("list.txt:2") and "'not/there' is not a folder" in notes[0].text
+    assert notes[0].skipped
 
 
 @pytest.mark.slow

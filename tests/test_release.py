@@ -5,16 +5,19 @@ import json
 import shutil
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
 from torchkata import engine
 from torchkata.catalogue import KataError, builtin_course_root, load_course
 from torchkata.cli import main
-from torchkata.release import release_course
-from tests.conftest import make_course
+from torchkata.release import WORKFLOW, release_course
+from tests.conftest import REPO, make_course
+from tests.installed import actionlint
 
 KATA = Path(sys.executable).parent / "kata"
 
@@ -144,6 +147,7 @@ def test_releasing_the_builtin_course(tmp_path):
     done = subprocess.run([str(KATA), "release", "--course", str(builtin_course_root()), "--out", str(out)],
                           capture_output=True, text=True, timeout=1200)
     assert done.returncode == 0, done.stdout + done.stderr
+    assert "is the built-in course" in done.stderr          # its answers are in every learner's torchkata
     course = load_course(builtin_course_root())
     shipped = [p for p in out.rglob("*") if p.is_file()]
     names = {p.relative_to(out).as_posix() for p in shipped}
@@ -167,3 +171,106 @@ def test_releasing_the_builtin_course(tmp_path):
         points = {r["kata"]: (r["totals"]["points"], r["totals"]["max_points"]) for r in data["results"]}
         for slug, (got, maximum) in points.items():
             assert maximum > 0 and got == (maximum if name == "all-references" else 0), (name, slug, got, maximum)
+
+
+# --- what the template installs: the grader that released it ----------------------------------------
+
+def test_the_template_carries_the_grader_that_released_it(released, tmp_path):
+    from torchkata.bundle import grader_wheel
+    _, out, manifest = released
+    wheels = list((out / "grader").glob("*.whl"))
+    assert [w.name for w in wheels] == ["torchkata-0.2.0-py3-none-any.whl"]
+    assert wheels[0].read_bytes() == grader_wheel(tmp_path).read_bytes()
+    protected = json.loads(manifest.read_text())["files"]
+    assert "grader/torchkata-0.2.0-py3-none-any.whl" in protected and WORKFLOW in protected
+    workflow = (out / WORKFLOW).read_text()
+    assert "python -m pip install --quiet ./grader/torchkata-0.2.0-py3-none-any.whl" in workflow
+    assert "torchkata==" not in workflow                   # nothing named torchkata comes from the package index
+    readme = (out / "README.md").read_text()
+    assert "pip install ./grader/torchkata-0.2.0-py3-none-any.whl" in readme and "once torchkata is published" in readme
+
+
+def test_the_released_workflow_passes_actionlint_and_its_install_step_is_its_own_piece(released):
+    from torchkata.release import classroom_workflow, grading_steps, install_steps
+    _, out, _ = released
+    text = (out / WORKFLOW).read_text()
+    assert actionlint(text, WORKFLOW) == []
+    steps = yaml.safe_load(text)["jobs"]["run-autograding-tests"]["steps"]
+    install = [step for step in steps if "pip install" in step.get("run", "")]
+    assert len(install) == 1 and install[0]["name"].startswith("Install torchkata")
+    katas = {"stable-softmax": 21.0}
+    assert install_steps("./grader/x.whl") in classroom_workflow("./grader/x.whl", katas)
+    assert classroom_workflow("./grader/x.whl", katas).endswith(grading_steps(katas))
+
+
+def test_a_course_may_name_another_requirement_and_any_name(tmp_path):
+    """One release for both: the requirement replaces the bundled wheel, and course.toml stays valid TOML
+    whatever the course's name holds."""
+    import tomlkit
+    root = make_course(tmp_path / "course")
+    name = 'Line one\nline "two"\ttab \x01\x7f \\ 한국어 과정'
+    document = tomlkit.parse((root / "course.toml").read_text())
+    document["name"] = name
+    document["release"] = {"requirement": "torchkata @ git+https://example.org/tk@v0.2.0"}
+    (root / "course.toml").write_text(tomlkit.dumps(document))
+    out = tmp_path / "template"
+    release_course(load_course(root), out)
+    assert load_course(out).name == name and load_course(out).released
+    workflow = (out / WORKFLOW).read_text()
+    assert 'python -m pip install --quiet "torchkata @ git+https://example.org/tk@v0.2.0"' in workflow
+    assert not (out / "grader").exists()
+    assert actionlint(workflow, WORKFLOW) == []
+    for bad in ("torchkata==${{ github.token }}", 'torchkata" ; curl evil', "torchkata==1\nrm -rf /"):
+        document["release"] = {"requirement": bad}
+        (root / "course.toml").write_text(tomlkit.dumps(document))
+        with pytest.raises(KataError, match="field 'release.requirement'"):
+            release_course(load_course(root), tmp_path / "other")
+    assert not (tmp_path / "other").exists()
+
+
+def test_release_needs_out_or_gradescope(tmp_path):
+    result = CliRunner().invoke(main, ["release", "--course", str(make_course(tmp_path / "c"))])
+    assert result.exit_code == 2 and "--gradescope" in result.output
+
+
+def test_the_gradescope_zip_holds_the_scripts_the_whole_course_and_the_wheel(tmp_path):
+    from torchkata.bundle import grader_wheel
+    root = make_course(tmp_path / "course")
+    (root / "katas" / "stable-softmax" / "__pycache__").mkdir()
+    (root / "katas" / "stable-softmax" / "__pycache__" / "x.pyc").write_bytes(b"junk")
+    target = tmp_path / "autograder.zip"
+    result = CliRunner().invoke(main, ["release", "--course", str(root), "--gradescope", str(target)])
+    assert result.exit_code == 0, result.output
+    assert "built-in course" not in result.output
+    archive = zipfile.ZipFile(target)
+    names = set(archive.namelist())
+    course_files = {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+    assert names == course_files | {"setup.sh", "run_autograder", "grader/torchkata-0.2.0-py3-none-any.whl"}
+    assert "katas/stable-softmax/specs/test_hidden.py" in names and "reference/stable_softmax.py" in names
+    for script in ("setup.sh", "run_autograder"):
+        assert archive.getinfo(script).external_attr >> 16 == 0o100755
+        assert archive.read(script) == (REPO / "gradescope" / script).read_bytes()
+    assert archive.read("grader/torchkata-0.2.0-py3-none-any.whl") == grader_wheel(tmp_path / "w").read_bytes()
+    first = target.read_bytes()
+    CliRunner().invoke(main, ["release", "--course", str(root), "--gradescope", str(target)])
+    assert target.read_bytes() == first                          # reproducible
+    setup = archive.read("setup.sh").decode()
+    assert "grader/torchkata-*.whl" in setup and "torchkata==" not in setup
+
+
+def test_releasing_the_builtin_course_warns_that_its_answers_ship_with_the_package(tmp_path):
+    result = CliRunner().invoke(main, ["release", "--course", str(builtin_course_root()),
+                                                       "--gradescope", str(tmp_path / "builtin.zip")])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "is the built-in course" in result.stderr and "any learner can read them" in result.stderr
+    korean = CliRunner().invoke(main, ["release", "--course", str(builtin_course_root()), "--lang",
+                                                       "ko", "--gradescope", str(tmp_path / "builtin.zip")])
+    assert "내장 과정" in korean.stderr
+
+
+def test_kata_new_never_adds_to_a_released_template(released):
+    from torchkata.scaffold import scaffold_kata
+    _, out, _ = released
+    with pytest.raises(KataError, match="is a released learner template"):
+        scaffold_kata(load_course(out), "relu")
+    assert not (out / "katas" / "relu").exists()

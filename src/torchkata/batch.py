@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import json
 import re
 import tempfile
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -31,7 +33,8 @@ SHARE_FROM = 4      # learners per grading process from which learning the katas
 LEARNER_SCHEMA = "torchkata.learner"
 LEARNER_VERSION = 2
 REFERENCE_ID = "reference"
-_SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_SAFE_ID = re.compile(r"[^\w.-]+")      # \w is Unicode: letters and digits of every script
+MAX_ID_CHARS = 80
 MAX_LIST_BYTES = 10 * 1024 * 1024
 
 
@@ -114,28 +117,58 @@ def load_reference(folder: Path) -> LearnerResult | None:
 
 # --- choosing learners ----------------------------------------------------------------
 
-def collect_learners(arguments: Iterable[Path]) -> list[Learner]:
-    """Folders, or files listing folders one per line (relative to the file; # starts a comment)."""
+@dataclass(frozen=True)
+class LearnerNote:
+    """Something `kata grade` tells the instructor about the class list: an id made unique, a line skipped."""
+    origin: str          # the argument, or the list file and line, it is about
+    text: str
+    skipped: bool = False    # True: that entry is not graded (the run then ends with exit code 1)
+
+
+def learner_id(name: str) -> str:
+    """A learner's id from their folder's name: letters of any script kept (김민준 stays 김민준, composed
+    as NFC, the form macOS file names are not in), anything else a file name must not hold becomes '_'."""
+    ident = _SAFE_ID.sub("_", unicodedata.normalize("NFC", name)).lstrip(".")
+    return ident[:MAX_ID_CHARS] or "learner"
+
+
+def collect_learners(arguments: Iterable[Path], notes: list[LearnerNote] | None = None) -> list[Learner]:
+    """Folders, or files listing folders one per line (relative to the file; # starts a comment).
+
+    One learner never stops the class: a listed folder that is missing is skipped, and learners whose
+    ids would collide (also when they differ only in case, as on macOS) get a short hash of their
+    path; each is told in ``notes``."""
+    notes = [] if notes is None else notes
     paths: list[tuple[Path, str]] = []
     for argument in arguments:
         if argument.is_dir():
             paths.append((argument.resolve(), str(argument)))
         elif argument.is_file():
-            paths += _listed(argument)
+            paths += _listed(argument, notes)
         else:
             raise KataError(f"{argument}: no such learner folder or list file")
-    learners: dict[str, tuple[Learner, str]] = {}
+    unique: dict[Path, str] = {}
     for path, origin in paths:
-        learner_id = _SAFE_ID.sub("_", path.name) or "learner"
-        if learner_id == REFERENCE_ID:
-            raise KataError(f"{origin}: a learner may not be called {REFERENCE_ID!r}")
-        if learner_id in learners and learners[learner_id][0].path != path:
-            raise KataError(f"{origin}: learner id {learner_id!r} is also used by {learners[learner_id][1]}")
-        learners[learner_id] = (Learner(learner_id, path), origin)
-    return sorted((learner for learner, _ in learners.values()), key=lambda learner: learner.id)
+        unique.setdefault(path, origin)         # the same folder twice is one learner
+    groups: dict[str, list[Path]] = {}
+    for path in unique:
+        groups.setdefault(learner_id(path.name).casefold(), []).append(path)
+    learners = []
+    for key, members in groups.items():
+        clash = len(members) > 1 or key == REFERENCE_ID
+        for path in members:
+            ident = learner_id(path.name)
+            if clash:
+                ident = f"{ident[:MAX_ID_CHARS - 9]}-{hashlib.sha256(str(path).encode()).hexdigest()[:8]}"
+                why = (f"learner id {REFERENCE_ID!r} is kept for the reference solutions" if len(members) == 1
+                       else f"learner id {learner_id(path.name)!r} is also the id of "
+                            + ", ".join(unique[other] for other in members if other != path))
+                notes.append(LearnerNote(unique[path], f"{why}: graded as {ident!r}"))
+            learners.append(Learner(ident, path))
+    return sorted(learners, key=lambda learner: learner.id)
 
 
-def _listed(listing: Path) -> list[tuple[Path, str]]:
+def _listed(listing: Path, notes: list[LearnerNote]) -> list[tuple[Path, str]]:
     if listing.stat().st_size > MAX_LIST_BYTES:
         raise KataError(f"{listing}: a class list larger than {MAX_LIST_BYTES:,} bytes; is this the right file?")
     try:
@@ -149,7 +182,8 @@ def _listed(listing: Path) -> list[tuple[Path, str]]:
             continue
         path = (listing.parent / line).resolve()
         if not path.is_dir():
-            raise KataError(f"{listing}:{number}: {line!r} is not a folder")
+            notes.append(LearnerNote(f"{listing}:{number}", f"{line!r} is not a folder: skipped", skipped=True))
+            continue
         out.append((path, f"{listing}:{number}"))
     return out
 

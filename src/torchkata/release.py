@@ -12,6 +12,11 @@ replay (a spec whose inputs change between runs cannot, and is named); the refer
 the stub and every mutant must score the same public points in the released template as
 in the full course; and no function body of a reference may appear in any released file.
 The manifest lists the SHA-256 of every file a learner must not change.
+
+torchkata is not on the package index, so the template carries the grader that released it, as a
+wheel in ``grader/`` (protected by the manifest), and its workflow installs that file; a course may
+name another pip requirement instead (``[release] requirement`` in course.toml). The Gradescope
+autograder zip (:func:`write_gradescope_zip`) carries the same wheel beside the whole course.
 """
 from __future__ import annotations
 
@@ -19,23 +24,30 @@ import ast
 import json
 import shutil
 import tempfile
+import zipfile
 from pathlib import Path
+
+import tomlkit
 
 from torchkata import __version__
 from torchkata.catalogue import COURSE_FILE, Course, Kata, KataError, load_course
 from torchkata.implementations import save_recordings
 from torchkata.integrity import MANIFEST_NAME, write_manifest
+from torchkata.results import write_atomically
 from torchkata.workspace import WORKSPACE_FILE, learner_readme
 
 WORKFLOW = ".github/workflows/classroom.yml"
+GRADER_DIR = "grader"       # the bundled wheel, in a template and in a Gradescope zip
 UNPROTECTED = ("README.md", MANIFEST_NAME)
+GRADESCOPE_SCRIPTS = ("setup.sh", "run_autograder")
+TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
 
 def release_course(course: Course, out: Path, target: str = "classroom", plans: list | None = None) -> Path:
     """Write the learner template of ``course`` to ``out`` (new or empty); returns the manifest's path.
-    ``target``: "classroom" adds the GitHub Classroom workflow; "classroom50" none (classroom50 adds its own).
-    ``plans``, when given, receives what was recorded of each kata (slug, public spec files, public points,
-    the weights of its public tests)."""
+    ``target``: "classroom" adds the GitHub Classroom workflow and the grader it installs; "classroom50"
+    neither (classroom50 adds its own). ``plans``, when given, receives what was recorded of each kata
+    (slug, public spec files, public points, the weights of its public tests)."""
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
         raise KataError(f"{out}: exists and is not empty; release into a new folder")
     if course.released:
@@ -43,6 +55,7 @@ def release_course(course: Course, out: Path, target: str = "classroom", plans: 
     from torchkata.engine import open_grader
     from torchkata.launcher import Worker
 
+    install = install_source(course)
     staging = Path(tempfile.mkdtemp(prefix="torchkata-release-"))
     try:
         preload = tuple(sorted({name for kata in course.katas for name in kata.preload}))
@@ -51,11 +64,13 @@ def release_course(course: Course, out: Path, target: str = "classroom", plans: 
                 _record(grader, kata, staging) for kata in course.katas])
             if plans is not None:
                 plans.extend(recorded)
-            _write_template(course, recorded, staging, target)
+            _write_template(course, recorded, staging, install, target)
             _verify(course, staging, worker)
         for cache in list(staging.rglob("__pycache__")):
             shutil.rmtree(cache)
         _check_no_answers(course, staging)
+        if target == "classroom" and not course.requirement:
+            _bundle_grader(staging, install)
         out.mkdir(parents=True, exist_ok=True)
         for item in staging.iterdir():
             shutil.move(str(item), out / item.name)
@@ -112,7 +127,30 @@ def public_points(plans: list[dict]) -> dict[str, float]:
     return {plan["slug"]: plan["points"] for plan in plans}
 
 
-def _write_template(course: Course, plans: list[dict], staging: Path, target: str = "classroom") -> None:
+def install_source(course: Course) -> str:
+    """What the template's workflow installs: the course's `[release] requirement`, else the bundled wheel."""
+    if course.requirement:
+        requirement = course.requirement.strip()
+        if not requirement or any(ord(c) < 32 or ord(c) == 127 or c in '"$`\\' for c in requirement):
+            raise KataError(f"{course.root / COURSE_FILE}: field 'release.requirement': expected one pip requirement "
+                            f"on one line, such as 'torchkata==0.3.0', got {course.requirement!r}")
+        return requirement
+    return f"./{GRADER_DIR}/{bundled_wheel_name()}"
+
+
+def bundled_wheel_name() -> str:
+    """The file name of the running grader's wheel (the same name a build of it gets)."""
+    return f"torchkata-{__version__}-py3-none-any.whl"
+
+
+def _bundle_grader(staging: Path, install: str) -> None:
+    from torchkata.bundle import grader_wheel
+    wheel = grader_wheel(staging / GRADER_DIR)
+    if f"./{wheel.relative_to(staging).as_posix()}" != install:
+        raise KataError(f"the grader's wheel is {wheel.name}, not the {install} the workflow installs")
+
+
+def _write_template(course: Course, plans: list[dict], staging: Path, install: str, target: str = "classroom") -> None:
     for plan in plans:
         kata = course.get(plan["slug"])
         shipped = [kata.folder / name for name in ("kata.toml", "stub.py", "harness.py", "specs/conftest.py")]
@@ -122,27 +160,34 @@ def _write_template(course: Course, plans: list[dict], staging: Path, target: st
                 destination = staging / source.relative_to(course.root)
                 destination.parent.mkdir(parents=True, exist_ok=True)
                 shutil.copyfile(source, destination)
-    order = ",\n".join(f'  "{kata.slug}"' for kata in course.katas)
-    (staging / COURSE_FILE).write_text(
-        f"# The learner template of \"{course.name}\", written by `kata release` (torchkata {__version__}).\n"
-        f"# Do not edit: your instructor checks these files.\nformat_version = 1\nname = {_toml(course.name)}\n"
-        f"languages = [{', '.join(_toml(lang) for lang in course.languages)}]\norder = [\n{order},\n]\n"
-        f"show_solutions = false\nreleased = true\n", encoding="utf-8")
+    write_atomically(staging / COURSE_FILE, template_course_toml(course))
     (staging / WORKSPACE_FILE).write_text('# This repository is your torchkata workspace.\ncourse = "."\n',
                                           encoding="utf-8")
     (staging / "submissions").mkdir()
     (staging / "submissions" / ".gitkeep").write_text("")
     (staging / ".gitignore").write_text("__pycache__/\n*.pyc\n/grades/\n")
-    (staging / "README.md").write_text(_readme(course), encoding="utf-8")
+    (staging / "README.md").write_text(_readme(course, install), encoding="utf-8")
     if target == "classroom":
         workflow = staging / WORKFLOW
         workflow.parent.mkdir(parents=True)
-        workflow.write_text(classroom_workflow(course.requirement or f"torchkata=={__version__}",
-                                               public_points(plans)), encoding="utf-8")
+        workflow.write_text(classroom_workflow(install, public_points(plans)), encoding="utf-8")
 
 
-def _toml(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def template_course_toml(course: Course) -> str:
+    """The template's course.toml, written by tomlkit: valid TOML whatever the course's name holds."""
+    document = tomlkit.document()
+    document.add(tomlkit.comment(f"The learner template of a course, written by `kata release` (torchkata "
+                                 f"{__version__})."))
+    document.add(tomlkit.comment("Do not edit: your instructor checks these files."))
+    document["format_version"] = 1
+    document["name"] = course.name
+    document["languages"] = list(course.languages)
+    order = tomlkit.array()
+    order.extend(kata.slug for kata in course.katas)
+    document["order"] = order.multiline(True)
+    document["show_solutions"] = False
+    document["released"] = True
+    return tomlkit.dumps(document)
 
 
 def _verify(course: Course, staging: Path, worker) -> None:
@@ -210,8 +255,14 @@ def _meaningful(node: ast.AST) -> bool:
     return not (len(body) == 1 and isinstance(body[0], (ast.Raise, ast.Pass)))
 
 
-def _readme(course: Course) -> str:
-    return learner_readme(course) + """
+def _readme(course: Course, install: str) -> str:
+    if install.startswith(f"./{GRADER_DIR}/"):
+        grader = (f"pip install {install}      # the grader your instructor released this with\n"
+                  f"# once torchkata is published on the package index, `pip install torchkata=={__version__}` "
+                  "does the same")
+    else:
+        grader = f'pip install "{install}"'
+    return learner_readme(course) + f"""
 ## Grading
 
 Your instructor grades this repository with hidden specs as well as the public ones in
@@ -221,35 +272,42 @@ Work only in `submissions/`: the other files are checked for changes.
 제출물은 공개 테스트와 함께 숨은 테스트로도 채점합니다. `submissions/` 폴더의 파일만 고치세요.
 다른 파일은 바뀌었는지 확인합니다.
 
-Install once: `pip install torch --index-url https://download.pytorch.org/whl/cpu` (or your own build of
-PyTorch), then `pip install torchkata`.
+## Install / 설치
+
+Once, in this folder, with Python 3.10 or newer (처음 한 번, 이 폴더에서 Python 3.10 이상으로):
+
+```sh
+pip install torch --index-url {TORCH_CPU_INDEX}    # or your own build of PyTorch
+{grader}
+```
 """
 
 
-def classroom_workflow(requirement: str, katas: dict[str, float]) -> str:
-    """The GitHub Classroom workflow of a released repository. It installs a pinned torchkata from the
-    package index, never from the learner's checkout, grades the public specs and reports one
-    Classroom runner per kata (``katas``: slug -> public points, in course order).
+# --- the GitHub Classroom workflow ------------------------------------------------------------
+# Three pieces, so that installing the grader and grading change independently: the head (name,
+# triggers, the job), the install steps, and the grading steps.
+
+def classroom_workflow(install: str, katas: dict[str, float]) -> str:
+    """The GitHub Classroom workflow of a released repository. ``install`` is what pip installs as the
+    grader: the wheel bundled in the repository (``./grader/torchkata-….whl``), or a requirement. It grades
+    the public specs and reports one Classroom runner per kata (``katas``: slug -> public points, in
+    course order).
 
     Grading, its fallback and the reporter run whatever happened before them (``if: always()``):
     a runner whose result is missing (torchkata did not install, the course is broken) reports an
     error worth 0 of its kata's points with the last line of the log, so Classroom always records
     a score out of the same maximum."""
-    from torchkata.exporters.classroom import runner_names
+    return _workflow_head() + install_steps(install) + grading_steps(katas)
 
-    names = runner_names(katas)
-    runners = {names[slug]: int(points) if float(points).is_integer() else points for slug, points in katas.items()}
-    reporter_env = "".join(f'          {name.upper()}_RESULTS: "${{{{ steps.torchkata.outputs.{name} }}}}"\n'
-                           for name in runners)
-    return f"""# GitHub Classroom autograding for torchkata. The Classroom reporter requires this exact workflow
+
+def _workflow_head() -> str:
+    return """# GitHub Classroom autograding for torchkata. The Classroom reporter requires this exact workflow
 # name, a single job named run-autograding-tests, and that no other workflow runs on push.
-# torchkata comes from the package index, pinned: nothing in this repository is installed.
-# One Classroom runner per kata; each is worth the kata's public points.
 name: Autograding Tests
 "on":
-  - push
-  - workflow_dispatch
-  - repository_dispatch
+  push:
+  workflow_dispatch:
+  repository_dispatch:
 permissions:
   checks: write
   actions: read
@@ -266,11 +324,30 @@ jobs:
         uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - name: Install torchkata (pinned, from the package index)
+"""
+
+
+def install_steps(install: str) -> str:
+    """PyTorch (a CPU build) from its index, then the grader: the released wheel, a file of this repository
+    that the manifest protects, so nothing named torchkata is ever fetched from the package index."""
+    bundled = install.startswith(f"./{GRADER_DIR}/")
+    what = "the grader released with this repository" if bundled else "the grader the course names"
+    return f"""      - name: Install torchkata ({what})
         run: |
-          python -m pip install --quiet torch --index-url https://download.pytorch.org/whl/cpu
-          python -m pip install --quiet "{requirement}"
-      - name: Grade the public specs
+          python -m pip install --quiet torch --index-url {TORCH_CPU_INDEX}
+          python -m pip install --quiet {install if bundled else f'"{install}"'}
+"""
+
+
+def grading_steps(katas: dict[str, float]) -> str:
+    """Grade, export one result per kata (a stand-in error for any that is missing), summarise, report."""
+    from torchkata.exporters.classroom import runner_names
+
+    names = runner_names(katas)
+    runners = {names[slug]: int(points) if float(points).is_integer() else points for slug, points in katas.items()}
+    reporter_env = "".join(f'          {name.upper()}_RESULTS: "${{{{ steps.torchkata.outputs.{name} }}}}"\n'
+                           for name in runners)
+    return f"""      - name: Grade the public specs
         id: torchkata
         if: always()
         env:
@@ -346,3 +423,61 @@ for name, points in runners.items():
         value = base64.b64encode(json.dumps(document).encode("utf-8")).decode("ascii")
     print(name + "=" + value)
 """
+
+
+# --- the Gradescope autograder zip --------------------------------------------------------------
+
+def write_gradescope_zip(course: Course, target: Path) -> Path:
+    """The autograder zip Gradescope asks for: setup.sh and run_autograder at its top, the whole course
+    beside them (course.toml, katas/ with the hidden specs and mutants, reference/), and the grader's
+    wheel in grader/, which setup.sh installs (nothing from the package index but PyTorch)."""
+    if course.released:
+        raise KataError(f"{course.root}: is a released template; a Gradescope autograder needs the full course "
+                        "(its references and hidden specs)")
+    if target.suffix != ".zip":
+        raise KataError(f"{target}: the Gradescope autograder is a .zip file")
+    from torchkata.bundle import grader_wheel
+    scripts = gradescope_scripts()
+    members: dict[str, tuple[bytes, int]] = {}
+    for name in GRADESCOPE_SCRIPTS:
+        members[name] = ((scripts / name).read_bytes(), 0o755)
+    for path in _course_files(course):
+        members[path.relative_to(course.root).as_posix()] = (path.read_bytes(), 0o644)
+    with tempfile.TemporaryDirectory(prefix="torchkata-gradescope-") as scratch:
+        wheel = grader_wheel(Path(scratch))
+        members[f"{GRADER_DIR}/{wheel.name}"] = (wheel.read_bytes(), 0o644)
+    write_atomically(target, _zip(members))
+    return target
+
+
+def gradescope_scripts() -> Path:
+    """setup.sh and run_autograder: ``torchkata/gradescope/`` in a wheel, ``gradescope/`` in a checkout."""
+    package = Path(__file__).resolve().parent
+    for folder in (package / "gradescope", package.parent.parent / "gradescope"):
+        if all((folder / name).is_file() for name in GRADESCOPE_SCRIPTS):
+            return folder
+    raise KataError(f"{package}: the Gradescope scripts ({', '.join(GRADESCOPE_SCRIPTS)}) are missing; "
+                    "reinstall torchkata")
+
+
+def _course_files(course: Course) -> list[Path]:
+    """course.toml, katas/ and reference/: what a course is (not the rest of a checkout it may be the top of)."""
+    files = [course.root / COURSE_FILE]
+    for folder in ("katas", "reference"):
+        files += [p for p in (course.root / folder).rglob("*") if p.is_file() and not p.is_symlink()
+                  and not {"__pycache__", ".pytest_cache"} & set(p.parts) and p.suffix != ".pyc"]
+    return sorted(files)
+
+
+def _zip(members: dict[str, tuple[bytes, int]]) -> bytes:
+    """A zip of ``members`` (name -> (data, mode)), byte for byte the same for the same members."""
+    import io
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in sorted(members):
+            data, mode = members[name]
+            entry = zipfile.ZipInfo(name, date_time=(2020, 2, 2, 0, 0, 0))
+            entry.external_attr = (0o100000 | mode) << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(entry, data)
+    return buffer.getvalue()

@@ -1,20 +1,94 @@
-"""`kata new SLUG`: the folder of a new kata, every part in place and marked TODO.
+"""`kata new-course DIR` and `kata new SLUG`: a course folder, and the folder of a new kata in it.
 
-The kata loads at once (so `kata list` and `kata show` work while it is being written);
-`kata validate SLUG` reports it as unfinished until no TODO is left and its checks pass.
+A new kata has every part in place and marked TODO. It loads at once (so `kata list` and
+`kata show` work while it is being written); `kata validate SLUG` reports it as unfinished until
+no TODO is left and its checks pass.
+
+Authoring never touches the installed torchkata package: a kata is added to a course the author
+names (``--course``, $TORCHKATA_COURSE) or stands in (a course.toml at or above the current folder,
+as in a source checkout of torchkata, whose top level is the built-in course), never to the
+built-in course of an installation.
 """
 from __future__ import annotations
 
-import re
+import os
 from pathlib import Path
 
-from torchkata.catalogue import COURSE_FILE, KATA_FORMAT, Course, KataError, _SLUG, load_course
+import tomlkit
+from tomlkit.exceptions import TOMLKitError
+
+from torchkata.catalogue import COURSE_FILE, KATA_FORMAT, LANGUAGES, Course, KataError, _SLUG, load_course
 from torchkata.results import write_atomically
 
-_ORDER = re.compile(r"^(order\s*=\s*\[)(.*?)(\])", re.S | re.M)
+
+def create_course(target: Path, name: str | None = None, languages: tuple[str, ...] = LANGUAGES) -> Path:
+    """Make ``target`` a course with no katas yet: course.toml, katas/ and reference/. Returns course.toml."""
+    target = target.expanduser().absolute()
+    check_writable(target)
+    if target.exists() and not target.is_dir():
+        raise KataError(f"{target}: exists and is not a folder")
+    if (target / COURSE_FILE).exists():
+        raise KataError(f"{target / COURSE_FILE}: exists already; `kata new SLUG --course {target}` adds a kata to it")
+    if "en" not in languages or any(lang not in LANGUAGES for lang in languages):
+        raise KataError(f"languages {list(languages)}: expected a list drawn from {list(LANGUAGES)} that includes 'en'")
+    for folder in ("katas", "reference"):
+        (target / folder).mkdir(parents=True, exist_ok=True)
+    write_atomically(target / COURSE_FILE, course_toml(name or target.name, languages))
+    load_course(target)       # what was written must load
+    return target / COURSE_FILE
+
+
+def course_toml(name: str, languages: tuple[str, ...]) -> str:
+    """A new course.toml, written by tomlkit (valid TOML whatever the name holds), its fields explained."""
+    document = tomlkit.document()
+    document.add(tomlkit.comment("A torchkata course: this file beside katas/<slug>/ and reference/ "
+                                 "(see docs/kata-format.md)."))
+    document["format_version"] = 1
+    document["name"] = name
+    document["languages"] = list(languages)
+    document["languages"].comment('every text of every kata in each; "en" is required')
+    document.add(tomlkit.comment("The order learners meet the katas in: `kata new SLUG` adds each new kata at the end."))
+    document["order"] = tomlkit.array().multiline(True)
+    document.add(tomlkit.comment("After a learner passes a kata, show the reference solution (true), or keep the "
+                                 "answers private (false)."))
+    document["show_solutions"] = False
+    return tomlkit.dumps(document)
+
+
+def installed_package() -> Path:
+    import torchkata
+    return Path(torchkata.__file__).resolve().parent
+
+
+def check_writable(root: Path) -> None:
+    """Authors never write into the installed package (its built-in course is every learner's)."""
+    package = installed_package()
+    resolved = root.resolve()
+    if resolved == package or package in resolved.parents:
+        raise KataError(f"{root}: is inside the installed torchkata package, whose built-in course every learner "
+                        "sees; make a course of your own: `kata new-course my-course`, then "
+                        "`kata new SLUG --course my-course`")
+
+
+def course_for_new(explicit: Path | None, here: Path | None = None) -> Path | None:
+    """The course `kata new` adds to: --course (or $TORCHKATA_COURSE), else the nearest course.toml at or
+    above ``here``; None when there is none (never the built-in course of an installation)."""
+    if explicit is None and os.environ.get("TORCHKATA_COURSE"):
+        explicit = Path(os.environ["TORCHKATA_COURSE"])
+    if explicit is not None:
+        return explicit.expanduser().absolute()
+    start = (here or Path.cwd()).absolute()
+    for candidate in (start, *start.parents):
+        if (candidate / COURSE_FILE).is_file():
+            return candidate
+    return None
 
 
 def scaffold_kata(course: Course, slug: str) -> Path:
+    check_writable(course.root)
+    if course.released:
+        raise KataError(f"{course.root}: is a released learner template; add katas to the course it was released "
+                        "from (`kata new SLUG --course DIR`), then release it again")
     if not _SLUG.match(slug):
         raise KataError(f"kata slug {slug!r}: expected lower-case letters, digits and single dashes, "
                         "such as 'layer-norm'")
@@ -38,26 +112,28 @@ def scaffold_kata(course: Course, slug: str) -> Path:
     reference = course.root / "reference" / submission
     if reference.exists():
         raise KataError(f"{reference}: exists already; remove it or choose another slug")
+    updated = _added_to_order(course.root / COURSE_FILE, slug)     # checked before any file is written
     for path, text in files.items():
         write_atomically(path, text)
-    _add_to_order(course.root / COURSE_FILE, slug)
+    write_atomically(course.root / COURSE_FILE, updated)
     load_course(course.root).get(slug)     # the new kata must load
     return folder
 
 
-def _add_to_order(path: Path, slug: str) -> None:
-    """Append ``slug`` to course.toml's order list, keeping the rest of the file (comments included)."""
-    text = path.read_text(encoding="utf-8")
-    match = _ORDER.search(text)
-    if match is None:
+def _added_to_order(path: Path, slug: str) -> str:
+    """course.toml with ``slug`` appended to its order list, edited by tomlkit: comments and layout are kept."""
+    try:
+        document = tomlkit.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, TOMLKitError) as exc:
+        raise KataError(f"{path}: cannot be edited ({exc})") from None
+    order = document.get("order")
+    if not isinstance(order, list):
         raise KataError(f"{path}: no 'order = [...]' list to add {slug!r} to; add it by hand")
-    items = match.group(2).rstrip()
-    if "\n" in match.group(2):      # one slug per line
-        comma = "," if items.strip() and not items.endswith(",") else ""
-        items = f'{items}{comma}\n  "{slug}",\n'
-    else:
-        items = f'{items.strip()}, "{slug}"' if items.strip() else f'"{slug}"'
-    write_atomically(path, text[:match.start(2)] + items + text[match.end(2):])
+    if not order:
+        document["order"] = tomlkit.array().multiline(True)     # one slug per line from the first on
+        order = document["order"]
+    order.append(slug)
+    return tomlkit.dumps(document)
 
 
 KATA_TOML = '''format_version = {format}

@@ -12,6 +12,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import tomlkit
+
 from torchkata.catalogue import BUILTIN, Course, Kata, KataError, builtin_course_root
 from torchkata.progress import Progress
 from torchkata.results import write_atomically
@@ -106,8 +108,8 @@ def init_workspace(target: Path, course: Course) -> Workspace:
             recorded = str(course.root.relative_to(target))
         except ValueError:
             recorded = str(course.root)
-    write_atomically(existing, f"# A torchkata workspace: your solutions live in submissions/.\n"
-                               f"course = {_toml_string(recorded)}\n")
+    write_atomically(existing, "# A torchkata workspace: your solutions live in submissions/.\n"
+                               + tomlkit.dumps({"course": recorded}))
     readme = target / "README.md"
     if not readme.exists():
         write_atomically(readme, learner_readme(course))
@@ -115,10 +117,6 @@ def init_workspace(target: Path, course: Course) -> Workspace:
     if not gitignore.exists():
         write_atomically(gitignore, "__pycache__/\n*.pyc\n")
     return Workspace(target, None if course.is_builtin else course.root)
-
-
-def _toml_string(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def learner_readme(course: Course) -> str:

@@ -1,8 +1,8 @@
 """The ``kata`` command: a thin click layer over courses, workspaces, the engine and the views.
 
 One module per user-facing area: :mod:`.learn` (init, list, next, show, check, hint, reset,
-status), :mod:`.watch`, :mod:`.author` (new, validate, release) and :mod:`.classroom`
-(grade, merge, export, leaderboard).
+status), :mod:`.watch`, :mod:`.author` (new-course, new, validate, release), :mod:`.collect`
+and :mod:`.classroom` (grade, merge, export, leaderboard).
 
 Exit codes: 0 all tests passed (or nothing to grade), 1 some tests did not pass or some
 learner could not be graded, 2 usage error, malformed course or kata, unreadable input
@@ -203,4 +203,4 @@ def pick_kata(state: State, slug: str | None) -> Kata:
 
 
 # Register the commands (each module adds its own to `main`).
-from torchkata.cli import author, classroom, learn, watch  # noqa: E402,F401
+from torchkata.cli import author, classroom, collect, learn, watch  # noqa: E402,F401

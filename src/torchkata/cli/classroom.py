@@ -39,10 +39,13 @@ def grade(state: State, learners: tuple[Path, ...], out: Path, jobs: int, slugs:
     if not katas:
         raise KataError(f"{course.root / 'katas'}: no katas to grade")
     protected = load_manifest(manifest) if manifest else None
-    chosen = batch.collect_learners(learners)
+    notes: list[batch.LearnerNote] = []
+    chosen = batch.collect_learners(learners, notes)
     if shard:
         chosen = batch.shard(chosen, *batch.parse_shard(shard))
-    warned = False
+    for note in notes:
+        echo(click.style(texts.say("learner_note", lang, origin=note.origin, text=note.text), fg="yellow"), err=True)
+    warned = any(note.skipped for note in notes)
     for learner in chosen:
         if not (learner.path / "submissions").is_dir():
             echo(click.style(texts.say("no_submissions_folder", lang, path=learner.path), fg="yellow"), err=True)
@@ -108,10 +111,18 @@ def _write_output(text: str, output: Path | None) -> None:
         write_atomically(output, text)
 
 
+# One name for each format in every command; "md" is accepted for "markdown" wherever markdown is.
+FORMAT_ALIASES = {"md": "markdown"}
+
+
+def _format_name(_ctx, _param, value: str | None) -> str | None:
+    return FORMAT_ALIASES.get(value, value) if value is not None else None
+
+
 @main.command("export")
 @click.argument("results", type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "fmt", required=True,
-              type=click.Choice(["gradescope", "classroom", "classroom50", "markdown", "junit", "csv", "jsonl"]),
+@click.option("--format", "fmt", required=True, callback=_format_name,
+              type=click.Choice(["gradescope", "classroom", "classroom50", "markdown", "md", "junit", "csv", "jsonl"]),
               help=texts.option_help("format"))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help=texts.option_help("output"))
@@ -126,8 +137,8 @@ def export_command(results: Path, fmt: str, output: Path | None) -> None:
 
 @main.command()
 @click.argument("results", type=click.Path(exists=True, file_okay=False, path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["csv", "md", "html", "json"]), default="md", show_default=True,
-              help=texts.option_help("format"))
+@click.option("--format", "fmt", type=click.Choice(["csv", "markdown", "md", "html", "json"]), default="markdown",
+              show_default=True, callback=_format_name, help=texts.option_help("format"))
 @click.option("--anonymize", is_flag=True, help=texts.option_help("anonymize"))
 @click.option("--salt", envvar="TORCHKATA_SALT", default=None, help=texts.option_help("salt"))
 @click.option("--speed", is_flag=True, help=texts.option_help("speed"))

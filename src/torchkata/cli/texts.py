@@ -77,8 +77,33 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "(다른 카타는 `kata next SLUG`로 갈 수 있고, l을 누르면 목록이 나옵니다.)"},
     "watch_seconds": {"en": "graded in {seconds:.2f} s", "ko": "채점 시간 {seconds:.2f}초"},
     # authors
-    "new_done": {"en": "Created {path}: fill in every TODO, then run `kata validate {slug}`.",
-                 "ko": "{path}를 만들었습니다. TODO를 모두 채운 뒤 `kata validate {slug}`를 실행하세요."},
+    "new_done": {"en": "Created {path}: fill in every TODO, then run `{command}`.",
+                 "ko": "{path:을} 만들었습니다. TODO를 모두 채운 뒤 `{command}`를 실행하세요."},
+    "new_course_done": {"en": "Created the course {path}. Next: `{command}` adds its first kata.",
+                        "ko": "{path} 과정을 만들었습니다. 다음 단계: `{command}`로 첫 카타를 추가하세요."},
+    "new_course_created": {"en": "Created the course {path}.", "ko": "{path} 과정을 만들었습니다."},
+    "no_course_for_new": {"en": "no course to add a kata to: no course.toml in {here} or above (the built-in course "
+                                "of an installed torchkata is never edited). Make a course first: "
+                                "`kata new-course my-course`, then `kata new {slug} --course my-course`",
+                          "ko": "카타를 추가할 과정이 없습니다. {here} 또는 그 위 폴더에 course.toml이 없습니다 "
+                                "(설치된 torchkata의 내장 과정은 고치지 않습니다). 먼저 과정을 만드세요: "
+                                "`kata new-course my-course` 다음에 `kata new {slug} --course my-course`"},
+    "not_a_course_yet": {"en": "{path}: not a course yet (no course.toml). Make it one with `kata new-course {path}`, "
+                               "then run `kata new {slug} --course {path}` again",
+                         "ko": "{path}: 아직 과정이 아닙니다 (course.toml이 없습니다). `kata new-course {path}`로 "
+                               "과정을 만든 뒤 `kata new {slug} --course {path}`를 다시 실행하세요"},
+    "create_course_confirm": {"en": "{path} is not a course yet (no course.toml). Make it one?",
+                              "ko": "{path}는 아직 과정이 아닙니다 (course.toml이 없습니다). 과정으로 만들까요?"},
+    "builtin_release": {"en": "warning: {root} is the built-in course: its references, hidden specs and mutants ship "
+                              "inside the torchkata package (and inside the wheel every release carries), so any "
+                              "learner can read them. Grade only with a course of your own (`kata new-course DIR`).",
+                        "ko": "경고: {root}는 내장 과정입니다. 참고 답안, 숨은 테스트, 뮤턴트가 torchkata 패키지에 "
+                              "(그리고 배포본마다 들어 있는 wheel 파일에도) 함께 들어 있어 학습자 누구나 읽을 수 "
+                              "있습니다. 성적은 직접 만든 과정으로만 매기세요 (`kata new-course DIR`)."},
+    "gradescope_done": {"en": "Wrote the Gradescope autograder {path} ({count:kata|katas}, hidden specs included): "
+                              "upload it as the assignment's autograder.",
+                        "ko": "Gradescope 자동 채점기 {path}를 만들었습니다 (카타 {count}개, 숨은 테스트 포함). "
+                              "과제의 autograder로 올리세요."},
     "validate_summary": {"en": "{ok}/{total:kata|katas} valid", "ko": "카타 {total}개 중 {ok}개가 검증을 통과했습니다"},
     "validate_failed": {"en": "failed: {slugs}", "ko": "실패: {slugs}"},
     "release_done": {"en": "Released {count:kata|katas} to {out}. Keep {manifest} yourself: `kata grade --manifest` "
@@ -90,7 +115,13 @@ MESSAGES: dict[str, dict[str, str]] = {
                       "ko": "채점 {graded}명, 이미 채점됨 {skipped}명, 채점 실패 {failed}명 -> {out}"},
     "could_not_grade": {"en": "could not grade {learner}: {why}", "ko": "{learner} 학습자를 채점하지 못했습니다: {why}"},
     "grading_learners": {"en": "grading {count:learner|learners}", "ko": "학습자 {count}명 채점 중"},
-    "no_submissions_folder": {"en": "warning: {path} has no submissions/ folder: every kata scores 0",
+    "learner_note": {"en": "note: {origin}: {text}", "ko": "참고: {origin}: {text}"},
+    "collect_skipped": {"en": "skipped {why}", "ko": "건너뜀: {why}"},
+    "collect_done": {"en": "cloned {count:repository|repositories} into {out}, skipped {skipped}; the class list for "
+                           "`kata grade` is {listing}",
+                     "ko": "저장소 {count}개를 {out}에 복제했고 {skipped}개는 건너뛰었습니다. `kata grade`에 쓸 "
+                           "명단은 {listing}입니다"},
+        "no_submissions_folder": {"en": "warning: {path} has no submissions/ folder: every kata scores 0",
                               "ko": "경고: {path}에 submissions/ 폴더가 없어 모든 카타가 0점입니다"},
     "no_cuda_here": {"en": "warning: CUDA was asked for but is not available here: CUDA specs are reported as "
                            "not run",
@@ -116,9 +147,13 @@ COMMAND_HELP_KO: dict[str, str] = {
     "reset": "SLUG 카타를 처음부터 다시 시작합니다. 파일을 처음 상태로 되돌리고 힌트와 점수 기록을 지웁니다 "
              "(지금 파일은 먼저 백업합니다).",
     "status": "현재 카타, 본 힌트 수, 푼 카타 수를 보여 줍니다.",
+    "new-course": "강사용: DIRECTORY를 카타를 추가할 과정으로 만듭니다 (course.toml, katas/, reference/).",
     "new": "강사용: 새 카타의 뼈대(kata.toml, 처음 상태 파일, 참고 답안, 공개·숨은 테스트, 뮤턴트 하나)를 만듭니다.",
     "validate": "강사용: 각 카타의 테스트가 알려진 실수를 잡아내는지 검증합니다 (docs/authoring.md 참고).",
-    "release": "강사용: 답 없이 학습자용 저장소 템플릿을 만듭니다 (참고 답안, 숨은 테스트, 뮤턴트 제외).",
+    "release": "강사용: 답 없이 학습자용 저장소 템플릿을 만듭니다 (참고 답안, 숨은 테스트, 뮤턴트 제외). "
+               "Gradescope 자동 채점기도 만들 수 있습니다.",
+    "collect": "강사용: 명단(GitHub Classroom 명단 CSV, 또는 한 줄에 사용자 이름 하나)에 있는 학습자 저장소를 "
+               "모두 OUT/<사용자 이름>/에 복제하고, `kata grade`에 쓸 목록을 OUT/learners.txt에 씁니다.",
     "grade": "강사용: 한 반을 채점합니다. LEARNER는 submissions/가 있는 폴더이거나 그런 폴더 목록 파일입니다.",
     "merge": "강사용: `kata grade --shard` 결과 폴더들을 하나로 합칩니다.",
     "export": "강사용: `kata grade` 결과를 다른 도구의 형식으로 내보냅니다.",
@@ -170,6 +205,20 @@ OPTION_HELP: dict[str, dict[str, str]] = {
                      "assignments.json 항목)."},
     "assignment": {"en": "The classroom50 assignment slug (lowercase letters, digits and hyphens).",
                    "ko": "classroom50 과제 슬러그(영문 소문자, 숫자, 하이픈)."},
+        "release_gradescope": {"en": "Also write a Gradescope autograder zip (the whole course, hidden specs included).",
+                           "ko": "Gradescope 자동 채점기 zip도 만듭니다 (숨은 테스트를 포함한 과정 전체)."},
+    "course_name": {"en": "The course's name (default: the folder's name).",
+                    "ko": "과정 이름 (기본값: 폴더 이름)."},
+    "languages": {"en": "The course's languages, comma-separated ('en' is required).",
+                  "ko": "과정의 언어, 쉼표로 구분 ('en'은 꼭 있어야 합니다)."},
+    "collect_out": {"en": "The folder to clone into (OUT/<username>/, OUT/learners.txt).",
+                    "ko": "복제할 폴더 (OUT/<사용자 이름>/, OUT/learners.txt)."},
+    "org": {"en": "The GitHub organisation of the repositories (or $GITHUB_ORG).",
+            "ko": "저장소가 있는 GitHub 조직 ($GITHUB_ORG도 됩니다)."},
+    "base": {"en": "Where the repositories live, instead of https://github.com/ORG (any git URL).",
+             "ko": "https://github.com/ORG 대신 저장소가 있는 곳 (git URL이면 됩니다)."},
+    "collect_assignment": {"en": "The assignment prefix: learner NAME's repository is BASE/PREFIX-NAME (or $ASSIGNMENT).",
+                   "ko": "과제 접두사: 학습자 NAME의 저장소는 BASE/PREFIX-NAME입니다 ($ASSIGNMENT도 됩니다)."},
     "release_out": {"en": "The folder to write the learner template to (new or empty).",
                     "ko": "학습자용 템플릿을 쓸 폴더 (새 폴더이거나 빈 폴더)."},
     "validate_jobs": {"en": "Katas validated in parallel.", "ko": "동시에 검증할 카타 수."},

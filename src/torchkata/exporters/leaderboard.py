@@ -153,10 +153,10 @@ def render_html(katas: list[str], rows: list[Row], speed: bool = False) -> str:
     return _PAGE.format(head=head, body="\n".join(body_rows))
 
 
-RENDERERS = {"csv": render_csv, "md": render_md, "html": render_html, "json": render_json}
+RENDERERS = {"csv": render_csv, "markdown": render_md, "html": render_html, "json": render_json}
 
 
 def render(learners: list[LearnerResult], fmt: str, secret: str | None = None,
            speeds: dict[str, Speed] | None = None) -> str:
     katas, rows = build(learners, secret, speeds)
-    return RENDERERS[fmt](katas, rows, speeds is not None)
+    return RENDERERS["markdown" if fmt == "md" else fmt](katas, rows, speeds is not None)
