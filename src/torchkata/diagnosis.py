@@ -130,9 +130,10 @@ def call_evidence(mine: Outcome, right: Outcome, call: Call | None = None) -> in
         return _informative(mine.value)
     if values_match(mine.value, right.value):
         return 0
-    if stays_at_start(mine.value, right.value) or reordered(mine.value, right.value):
-        return 0
-    return _differing(mine.value, right.value, _inputs(call))
+    # Numbers that stay at the start or are the reference's in a shuffled order are explained by that:
+    # only the facts a harness reports beside them (flags, names) still tell one mistake from another.
+    facts_only = stays_at_start(mine.value, right.value) or reordered(mine.value, right.value)
+    return _differing(mine.value, right.value, _inputs(call), facts_only)
 
 
 def _inputs(call: Call | None) -> list:
@@ -176,9 +177,16 @@ def _informative(value: Any) -> int:
     return 1
 
 
-def _differing(mine: Any, right: Any, inputs: list) -> int:
-    """Evidence in one value: the elements where it differs from the reference's, less coincidences."""
+def _differing(mine: Any, right: Any, inputs: list, facts_only: bool = False) -> int:
+    """Evidence in one value: the elements where it differs from the reference's, less coincidences
+    (with ``facts_only``, only differing flags and strings count)."""
     import torch
+    if facts_only:
+        if isinstance(mine, (list, tuple)) and type(right) is type(mine) and len(right) == len(mine):
+            return sum(_differing(a, b, inputs, True) for a, b in zip(mine, right))
+        if isinstance(mine, dict) and isinstance(right, dict) and mine.keys() == right.keys():
+            return sum(_differing(mine[k], right[k], inputs, True) for k in mine)
+        return int(isinstance(mine, (bool, str)) and type(mine) is type(right) and mine != right)
     if type(mine) is torch.Tensor:
         if any(values_match(mine, x) for x in inputs if type(x) is torch.Tensor and x.shape == mine.shape):
             return 0                       # the input handed back: every do-nothing answer gives it
@@ -214,13 +222,16 @@ def _steps(value: Any) -> list | None:
 
 
 def stays_at_start(mine: Any, right: Any) -> bool:
-    """Somewhere in the result, a sequence stays at the reference's first entry (the start) while the
-    reference's moves on: training that never moved the parameters, whatever stopped it."""
+    """Somewhere in the result, a sequence never moves while the reference's does: training that never
+    changed the parameters, whatever stopped it."""
     import torch
     mine_steps, right_steps = _steps(mine), _steps(right)
     if mine_steps is not None and right_steps is not None and len(mine_steps) == len(right_steps):
-        start = right_steps[0]
-        if all(_close(step, start) for step in mine_steps) and not all(_close(step, start) for step in right_steps):
+        # A list (a loss curve, learning rates) that never moves; a 1-D tensor only when it stays at the
+        # reference's first value (a constant row of per-row results is a pattern of its own).
+        start = mine_steps[0] if isinstance(mine, list) else right_steps[0]
+        if all(_close(step, start) for step in mine_steps) and \
+                not all(_close(step, right_steps[0]) for step in right_steps):
             return True
     if isinstance(mine, dict) and isinstance(right, dict):
         return any(stays_at_start(mine[k], right[k]) for k in mine.keys() & right.keys())
@@ -344,9 +355,27 @@ def diagnose(run, known: Callable[[], dict] | None = None) -> None:
         if evidence(mine, right, calls) == 0:
             continue                    # the same as the reference, or a coincidence: nothing names a mistake
         matched = [(mutant, runner) for mutant, runner in run.mutants
-                   if outcomes_match(mine, replays.outcomes(runner, nodeid))]
+                   if outcomes_match(mine, replays.outcomes(runner, nodeid))
+                   and not contradicted(runner, replays, nodeid)]
         chosen = most_specific(matched, replays, nodeid)
         result.diagnosis = diagnosis_text([mutant for mutant, _ in chosen], run.lang)
+
+
+def contradicted(runner, replays: "_Replays", nodeid: str) -> bool:
+    """Whether the learner's run shows they did not make this mutant's mistake: in another test, a call
+    gave a result where the mutant's mistake shows (it differs from the reference's) and the learner's
+    result is not the mutant's. A learner with two mistakes, both showing in some calls, then gets no
+    diagnosis from these mutants: silence, rather than a diagnosis that may be wrong (one mask drawn with
+    torch.bernoulli equals another mistake's for p = 0.5, and no other p)."""
+    for other in replays.nodeids():
+        if other == nodeid or not replays.matchable(other):
+            continue
+        mine, theirs = replays.run.states[other].outcomes, replays.outcomes(runner, other)
+        right = replays.outcomes(replays.run.reference, other)
+        for learner, mutant, reference in zip(mine, theirs, right):
+            if not same_outcome(reference, mutant) and not same_outcome(learner, mutant):
+                return True
+    return False
 
 
 def most_specific(matched: list, replays: "_Replays", nodeid: str) -> list:
