@@ -30,6 +30,8 @@ from typing import Any
 from torchkata.i18n import LANGS, t
 
 MAX_LISTED = 6          # rows, offsets or permutation entries quoted in the details
+MAX_ROWS = 512          # rows matched one by one
+PAIRS_LIMIT = 4_000_000  # element pairs a search may compare (rows against rows, elements against an input)
 
 
 @dataclass
@@ -391,15 +393,17 @@ def _flipped(a, e, what, rtol, atol) -> Description | None:
 
 def _rows_permuted(a, e, what, rtol, atol) -> Description | None:
     """Every row (along dim 0) of the result is a different row of the expected values."""
-    if a.dim() < 2 or a.shape[0] < 2:
+    import torch
+    if a.dim() < 2 or a.shape[0] < 2 or a.shape[0] > MAX_ROWS or a.shape[0] * a.numel() > PAIRS_LIMIT:
         return None
     rows_a, rows_e = a.reshape(a.shape[0], -1), e.reshape(e.shape[0], -1)
-    order, used = [], set()
-    for row in rows_a:
-        match = next((j for j in range(rows_e.shape[0]) if j not in used and _close(row, rows_e[j], rtol, atol)), None)
-        if match is None:
+    order, used = [], torch.zeros(rows_e.shape[0], dtype=torch.bool)
+    for row in rows_a[:MAX_ROWS]:
+        candidates = torch.isclose(rows_e, row, rtol=rtol * 4, atol=atol * 4).all(dim=1) & ~used
+        if not bool(candidates.any()):
             return None
-        used.add(match)
+        match = int(candidates.nonzero()[0])
+        used[match] = True
         order.append(match)
     if order == list(range(len(order))):
         return None
@@ -512,6 +516,8 @@ def _picked_elsewhere(a, e, what, rtol, atol, inputs) -> Description | None:
         if type(value) is not torch.Tensor or value.numel() < 2 or value.is_complex():
             continue
         pool = _plain(value).reshape(-1)
+        if pool.numel() * a.numel() > PAIRS_LIMIT:
+            continue                        # an element-by-element search this large costs more than it tells
         if not bool(torch.isfinite(pool).all()) or pool.unique().numel() != pool.numel():
             continue                        # repeated values: positions cannot be told
         found_a, found_e = _positions(a, pool), _positions(e, pool)
@@ -595,6 +601,8 @@ def _slice_affine(mine, right, tol):
         return None
     if bool(((g - 1).abs() <= 1e-3).all()) and bool((h.abs() <= tol).all()):
         return None
+    if bool((g.abs() <= 1e-6).any()):
+        return None                  # a constant, not a rescaled copy
     return g, h
 
 

@@ -289,26 +289,30 @@ def _numbers(value: Any):
 
 
 def _structured(mine: Any, right: Any) -> bool:
-    """A rearrangement with a shape of its own: a tensor transposed, flipped or shifted by one, or the
-    items of a tuple swapped."""
+    """A rearrangement with a shape of its own: every part that differs is its counterpart transposed,
+    flipped or shifted by one, or the parts of a tuple are the reference's, swapped."""
     import torch
     if type(mine) is torch.Tensor and type(right) is torch.Tensor:
         return bool(rearrangements(mine, right))
-    if isinstance(mine, tuple) and isinstance(right, tuple) and len(mine) == len(right):
-        used = set()
-        for item in mine:
-            found = next((i for i, other in enumerate(right) if i not in used and values_match(item, other)), None)
-            if found is None:
-                break
-            used.add(found)
-        else:
-            return True
+    if isinstance(mine, tuple) and isinstance(right, tuple) and len(mine) == len(right) and _swapped(mine, right):
+        return True
     if isinstance(mine, (list, tuple)) and type(mine) is type(right) and len(mine) == len(right):
-        return any(_structured(a, b) for a, b in zip(mine, right) if not values_match(a, b))
-    if isinstance(mine, dict) and isinstance(right, dict):
-        return any(_structured(mine[k], right[k]) for k in mine.keys() & right.keys()
-                   if not values_match(mine[k], right[k]))
+        differing = [(a, b) for a, b in zip(mine, right) if not values_match(a, b)]
+        return bool(differing) and all(_structured(a, b) for a, b in differing)
+    if isinstance(mine, dict) and isinstance(right, dict) and mine.keys() == right.keys():
+        differing = [(mine[k], right[k]) for k in mine if not values_match(mine[k], right[k])]
+        return bool(differing) and all(_structured(a, b) for a, b in differing)
     return False
+
+
+def _swapped(mine: tuple, right: tuple) -> bool:
+    used = set()
+    for item in mine:
+        found = next((i for i, other in enumerate(right) if i not in used and values_match(item, other)), None)
+        if found is None:
+            return False
+        used.add(found)
+    return True
 
 
 def rearrangements(mine, right) -> list[str]:
