@@ -356,3 +356,18 @@ def test_expect_unchanged_says_the_input_was_changed_in_place_and_how():
     with pytest.raises(SpecFailure) as caught:
         expect_unchanged(x * 2, x)
     assert "constant factor" in caught.value.render("en")
+
+
+def test_a_factor_near_a_quantity_or_as_small_as_two_is_not_named_after_it():
+    x = randn(3, 2)                                   # the batch size is 3, dim 1 has size 2
+    e = randn(5, seed=1)
+    assert "a constant" in describe(e * 2, e, [Input(x, "f", "1")]).headline["en"]
+    assert "the batch size" in describe(e * 3, e, [Input(x, "f", "1")]).headline["en"]
+    assert "a constant" in describe(e * 3 * (1 + 1e-4), e, [Input(x, "f", "1")]).headline["en"]
+
+
+def test_a_changed_value_that_is_no_step_from_the_input_is_not_described_as_one():
+    x = randn(6, 3)
+    standardised = (x - x.mean(0)) / x.std(0)
+    found = describe((x + x.mean(0)) / x.std(0), standardised, [Input(x, "standardize", "1")])
+    assert found is None or not found.key.startswith("step")

@@ -30,6 +30,8 @@ from typing import Any
 from torchkata.i18n import LANGS, t
 
 MAX_LISTED = 6          # rows, offsets or permutation entries quoted in the details
+MIN_COUNT = 3           # the smallest size or count a factor is named after
+_COUNTS = ("batch", "dim", "numel", "integer", "result_dim")
 MAX_ROWS = 512          # rows matched one by one
 PAIRS_LIMIT = 4_000_000  # element pairs a search may compare (rows against rows, elements against an input)
 
@@ -296,7 +298,7 @@ def _named_ratio(a, e, what, rtol, atol, inputs) -> Description | None:
     if c is None or c == -1 or (abs(c + 1) <= rtol * 8):
         return None
     for value, divide in ((c, False), (1 / c, True)):
-        names = [q for q in quantities(inputs, e) if abs(value - q.value) <= 1e-3 * abs(q.value)]
+        names = _named(value, inputs, e, rtol)
         if names:
             return _ratio_description(c, names, divide, what)
     return None
@@ -321,6 +323,13 @@ def _ratio_description(c: float, names: list, divide: bool, what) -> Description
     return description
 
 
+def _named(value: float, inputs: list[Input], expected, rtol: float) -> list:
+    """The quantities equal to ``value`` as closely as the comparison's own tolerance: a factor that is
+    only near a quantity is a coincidence, not its name."""
+    slack = max(4 * rtol, 1e-12)
+    return [q for q in quantities(inputs, expected) if abs(value - q.value) <= slack * abs(q.value)]
+
+
 @dataclass
 class Quantity:
     value: float
@@ -336,6 +345,8 @@ def quantities(inputs: list[Input], expected) -> list[Quantity]:
     numbers = [i for i in inputs if type(i.value) is not torch.Tensor]
 
     def add(amount, key, where_key, **values):
+        if key in _COUNTS and amount < MIN_COUNT:
+            return                  # 2 is the size of too many things to name one
         if amount and amount not in (0, 1) and math.isfinite(amount):
             found.append(Quantity(float(amount), _texts(f"factor.{key}", **values), _texts(f"where.{where_key}", **values)))
 
@@ -471,6 +482,8 @@ def _update_ratio(a, e, what, rtol, atol, inputs, named_only: bool = False) -> D
         scale = max(_scale(e), _scale(x))
         if _close(e, x, rtol, atol, slack=1.0) or step_e.unique().numel() < 3:
             continue                   # (two values, such as a mask's, make a ratio of steps a coincidence)
+        if _scale(step_e) > 0.5 * _scale(x):
+            continue                   # not a step from the input (an update) but another value altogether
         c = _ratio_value(step_a, step_e, rtol, atol * 4 + rtol * 4 * scale)
         if c is None:
             continue
@@ -478,7 +491,7 @@ def _update_ratio(a, e, what, rtol, atol, inputs, named_only: bool = False) -> D
         if abs(c + 1) <= 1e-3:
             return _found("step_reversed", what, where)
         for amount, divide in ((c, False), (1 / c, True)):
-            names = [q for q in quantities(inputs, e) if abs(amount - q.value) <= 1e-3 * abs(q.value)]
+            names = _named(amount, inputs, e, rtol)
             if names:
                 factor = _factor(names)
                 return _found("step_ratio_divided" if divide else "step_ratio", what,

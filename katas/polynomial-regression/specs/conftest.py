@@ -5,6 +5,8 @@ same seed), and comes back as plain data: the loss of every epoch and the coeffi
 The curve is compared with the reference's: rounding may differ between correct formulations
 (x ** 3 or x * x * x, squeeze or unsqueeze) and builds up over the updates, hence condition=epochs.
 """
+import re
+
 import pytest
 import torch
 
@@ -26,7 +28,8 @@ def _run(sub, ref, x, y, lr, epochs, seed):
     if "error" in got:
         message = got["error"]
         detail = [{"en": f"your code raised {message}", "ko": f"코드에서 예외가 발생했습니다: {message}"}]
-        if "cannot be multiplied" in message:
+        product = re.search(r"cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)", message)
+        if product and (int(product.group(1)), int(product.group(2))) == (3, x.shape[0]) != (x.shape[0], 3):
             fail("model(features) failed on the shapes: nn.Linear(3, 1) needs features of shape (N, 3), one row per "
                  "sample and one column per power of x. Stack x, x**2, x**3 along dim=1",
                  "model(features)에서 shape이 맞지 않아 오류가 났습니다. nn.Linear(3, 1)에는 샘플마다 한 행, x의 "
