@@ -52,7 +52,7 @@ def run(module, params, x, y, steps, settings, scale=1.0):
             return _train(module.Adam, params, x, y, steps, settings, scale)
         except RuntimeError as exc:
             if "leaf Variable that requires grad is being used in an in-place operation" in str(exc):
-                raise InPlaceOnLeafError(str(exc)) from None
+                raise InPlaceOnLeafError(str(exc)).with_traceback(exc.__traceback__) from None  # keeps the learner-side line
             raise
 
 

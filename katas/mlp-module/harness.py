@@ -32,7 +32,7 @@ def _call(model, x):
         return model(x)
     except RuntimeError as exc:
         if "shapes cannot be multiplied" in str(exc):
-            raise LayerShapeError(str(exc)) from None
+            raise LayerShapeError(str(exc)).with_traceback(exc.__traceback__) from None  # keeps the learner-side line
         raise
 
 

@@ -59,7 +59,7 @@ def run(module, params, x, y, lrs, settings):
             return _train(make, set_lr, params, x, y, lrs)
         except RuntimeError as exc:
             if "leaf Variable that requires grad is being used in an in-place operation" in str(exc):
-                raise InPlaceOnLeafError(str(exc)) from None
+                raise InPlaceOnLeafError(str(exc)).with_traceback(exc.__traceback__) from None  # keeps the learner-side line
             raise
 
 

@@ -94,6 +94,158 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "ko": "실행 안 함: 이미 제한 시간을 {count}번 넘겼습니다"},
     "no_result": {"en": "no result was reported for this test", "ko": "이 테스트의 결과가 보고되지 않았습니다"},
     "likely_mistake": {"en": "Likely mistake: {text}", "ko": "이런 실수로 보입니다: {text}"},
+    "likely_one_of": {"en": "Likely mistake, one of these (your results fit each of them):",
+                      "ko": "다음 실수 중 하나로 보입니다 (결과가 어느 쪽과도 맞아떨어집니다):"},
+    # describing a difference (torchkata.describe): headlines name the pattern and hold no value
+    "pattern.ratio": {"en": "{what} is off by a constant factor: result = expected × {factor}",
+                      "ko": "{what}: 결과가 기댓값과 일정한 비율로 다릅니다 (결과 = 기댓값 × {factor})"},
+    "pattern.ratio_divided": {"en": "{what} is off by a constant factor: result = expected ÷ {factor}",
+                              "ko": "{what}: 결과가 기댓값과 일정한 비율로 다릅니다 (결과 = 기댓값 ÷ {factor})"},
+    "factor.constant": {"en": "a constant", "ko": "상수"},
+    "factor.batch": {"en": "the batch size", "ko": "배치 크기"},
+    "factor.dim": {"en": "the size of dim {dim} of an input", "ko": "입력 텐서의 {dim}번 차원 크기"},
+    "factor.numel": {"en": "the number of elements of an input", "ko": "입력 텐서의 원소 수"},
+    "factor.integer": {"en": "an integer argument of the call", "ko": "호출에 넘긴 정수 인자"},
+    "factor.keep": {"en": "1/(1−p)", "ko": "1/(1−p)"},
+    "factor.one_minus_p": {"en": "(1−p)", "ko": "(1−p)"},
+    "factor.unbiased": {"en": "N/(N−1)", "ko": "N/(N−1)"},
+    "factor.sqrt_unbiased": {"en": "√(N/(N−1))", "ko": "√(N/(N−1))"},
+    "factor.result_dim": {"en": "the size of dim {dim} of the result", "ko": "결과의 {dim}번 차원 크기"},
+    "where.dim": {"en": "dim {dim} of {arg} of {call}(), of shape {shape}",
+                  "ko": "{call}()의 {arg}(shape {shape})의 {dim}번 차원"},
+    "where.numel": {"en": "{arg} of {call}(), of shape {shape}", "ko": "{call}()의 {arg}(shape {shape})"},
+    "where.argument": {"en": "{arg} of {call}() = {value}", "ko": "{call}()의 {arg} = {value}"},
+    "where.count": {"en": "N = {n}", "ko": "N = {n}"},
+    "where.result": {"en": "dim {dim} of the expected shape {shape}", "ko": "기댓값 shape {shape}의 {dim}번 차원"},
+    "arg.position": {"en": "argument {position}", "ko": "{position}번째 인자"},
+    "arg.keyword": {"en": "argument {position}", "ko": "인자 {position}"},
+    "ratio_detail": {"en": "result ÷ expected = {ratio} for every element",
+                     "ko": "모든 원소에서 결과 ÷ 기댓값 = {ratio}입니다"},
+    "quantity_detail": {"en": "{name} = {value} ({where})", "ko": "{name} = {value} ({where})"},
+    "pattern.sign": {"en": "{what} has the opposite sign: result = −expected",
+                     "ko": "{what}: 결과의 부호가 기댓값과 반대입니다 (결과 = −기댓값)"},
+    "pattern.offset": {"en": "{what} is off by the same constant everywhere: result = expected + c",
+                       "ko": "{what}: 모든 원소가 기댓값과 같은 상수만큼 차이 납니다 (결과 = 기댓값 + c)"},
+    "offset_detail": {"en": "c = {offset}", "ko": "c = {offset}"},
+    "pattern.offset_rows": {"en": "{what} is off by one constant per row: result = expected + c, with c the same "
+                                  "along each row",
+                            "ko": "{what}: 행마다 기댓값과 일정한 상수만큼 차이 납니다 (상수는 행마다 다릅니다)"},
+    "pattern.offset_columns": {"en": "{what} is off by one constant per column: result = expected + c, with c the "
+                                     "same down each column",
+                               "ko": "{what}: 열마다 기댓값과 일정한 상수만큼 차이 납니다 (상수는 열마다 다릅니다)"},
+    "offsets_detail": {"en": "the constants: {offsets}", "ko": "상수: {offsets}"},
+    "pattern.offset_input": {"en": "{what} differs from the expected values by exactly one of the inputs: "
+                                   "result = expected {sign} input",
+                             "ko": "{what}: 결과와 기댓값의 차이가 입력 텐서 하나와 정확히 같습니다 "
+                                   "(결과 = 기댓값 {sign} 입력)"},
+    "input_detail": {"en": "the input: {arg} of {call}()", "ko": "해당 입력: {call}()의 {arg}"},
+    "pattern.unchanged_input": {"en": "{what} is one of the inputs, unchanged",
+                                "ko": "{what}: 결과가 입력 텐서 하나와 똑같습니다 (입력이 바뀌지 않고 그대로 "
+                                      "나왔습니다)"},
+    "pattern.expected_input": {"en": "{what} should be one of the inputs unchanged, and it is not",
+                               "ko": "{what}: 입력 텐서 하나가 그대로 나와야 하는데 결과가 그 입력과 다릅니다"},
+    "pattern.zeros": {"en": "{what} is all zeros", "ko": "{what}: 결과의 모든 원소가 0입니다"},
+    "pattern.constant": {"en": "{what} has one value in every element, where the expected values vary",
+                         "ko": "{what}: 기댓값은 원소마다 다른데 결과는 모든 원소가 같은 값입니다"},
+    "constant_detail": {"en": "every element is {value}", "ko": "모든 원소가 {value}입니다"},
+    "pattern.unchanged_start": {"en": "{what} never moves from its starting value: every step equals the first",
+                                "ko": "{what}: 값이 시작 값에서 전혀 바뀌지 않았습니다. 모든 스텝이 첫 스텝과 "
+                                      "같습니다"},
+    "steps_detail": {"en": "{steps} steps, all equal to the first", "ko": "스텝 {steps}개가 모두 첫 스텝과 같습니다"},
+    "pattern.transposed": {"en": "{what} is the expected result transposed",
+                           "ko": "{what}: 결과가 기댓값을 전치(transpose)한 것과 같습니다"},
+    "pattern.permuted_dims": {"en": "{what} holds the expected values with the dimensions in another order: "
+                                    "result = expected.permute{perm}",
+                              "ko": "{what}: 결과가 기댓값의 차원 순서를 바꾼 것과 같습니다 "
+                                    "(결과 = 기댓값.permute{perm})"},
+    "pattern.flipped": {"en": "{what} is the expected result reversed along dim {dim}",
+                        "ko": "{what}: 결과가 기댓값을 {dim}번 차원을 따라 뒤집은 것과 같습니다"},
+    "pattern.behind": {"en": "{what} is one step behind: each entry is the expected value of the step before",
+                       "ko": "{what}: 결과가 한 스텝 늦습니다. 각 항목이 기댓값의 바로 앞 스텝 값과 같습니다"},
+    "pattern.ahead": {"en": "{what} is one step ahead: each entry is the expected value of the step after",
+                      "ko": "{what}: 결과가 한 스텝 빠릅니다. 각 항목이 기댓값의 바로 다음 스텝 값과 같습니다"},
+    "pattern.rows_permuted": {"en": "{what} holds the expected rows in another order",
+                              "ko": "{what}: 결과의 행은 기댓값의 행과 같지만 순서가 다릅니다"},
+    "permutation_detail": {"en": "row i of the result is row order[i] of the expected values: order = {order}",
+                           "ko": "결과의 i번째 행은 기댓값의 order[i]번째 행입니다: order = {order}"},
+    "pattern.reordered": {"en": "{what} holds the expected values in another order",
+                          "ko": "{what}: 결과의 값은 기댓값과 같지만 순서가 다릅니다"},
+    "pattern.length": {"en": "{what} has the wrong number of entries", "ko": "{what}: 항목 수가 다릅니다"},
+    "length_detail": {"en": "{got} entries, expected {expected}", "ko": "항목 {got}개, 기댓값은 {expected}개입니다"},
+    "entry": {"en": "{what}, entry {index}", "ko": "{what}의 {index}번 항목"},
+    "shape_detail": {"en": "shape {got}, expected {expected}", "ko": "결과 shape은 {got}, 기댓값 shape은 {expected}입니다"},
+    "pattern.extra_dim": {"en": "{what} has an extra dimension of size 1; without it the values are right",
+                          "ko": "{what}: 크기가 1인 차원이 하나 더 있습니다. 그 차원을 빼면 값은 맞습니다"},
+    "pattern.missing_dim": {"en": "{what} is missing a dimension of size 1; the values are right",
+                            "ko": "{what}: 크기가 1인 차원이 하나 빠졌습니다. 값은 맞습니다"},
+    "pattern.reshaped": {"en": "{what} holds the right values in the wrong shape",
+                         "ko": "{what}: 값은 맞지만 shape이 다릅니다"},
+    "pattern.broadcast_pairs": {"en": "{what} has shape (N, N) where (N,) was expected: the shape broadcasting gives "
+                                      "when an (N, 1) and an (N,) tensor are combined",
+                                "ko": "{what}: 기댓값의 shape은 (N,)인데 결과는 (N, N)입니다. (N, 1) 텐서와 (N,) "
+                                      "텐서를 함께 계산하면 브로드캐스팅으로 이런 shape이 나옵니다"},
+    "pattern.reduced_other_dim": {"en": "{what} has the shape of an input reduced over dim {got}; the expected shape "
+                                        "is that input reduced over dim {want}",
+                                  "ko": "{what}: 결과는 입력 텐서를 {got}번 차원으로 축약한 shape이고, 기댓값은 "
+                                        "{want}번 차원으로 축약한 shape입니다"},
+    "pattern.off_by_one_less": {"en": "{what} is one less than expected", "ko": "{what}: 기댓값보다 1 작습니다"},
+    "pattern.off_by_one_more": {"en": "{what} is one more than expected", "ko": "{what}: 기댓값보다 1 큽니다"},
+    "pattern.in_place": {"en": "{what} was changed in place by the call: it must stay as it was",
+                         "ko": "{what}: 호출하는 동안 입력이 제자리에서(in-place) 바뀌었습니다. 입력은 그대로 "
+                               "남아 있어야 합니다"},
+    "pattern.step_ratio": {"en": "{what} moved from the input by a multiple of the expected change: "
+                                 "result − input = (expected − input) × {factor}",
+                           "ko": "{what}: 입력에서 달라진 양이 기댓값의 변화량과 일정한 비율로 다릅니다 "
+                                 "(결과 − 입력 = (기댓값 − 입력) × {factor})"},
+    "pattern.step_ratio_divided": {"en": "{what} moved from the input by a fraction of the expected change: "
+                                         "result − input = (expected − input) ÷ {factor}",
+                                   "ko": "{what}: 입력에서 달라진 양이 기댓값의 변화량과 일정한 비율로 다릅니다 "
+                                         "(결과 − 입력 = (기댓값 − 입력) ÷ {factor})"},
+    "pattern.step_reversed": {"en": "{what} moved from the input by the expected amount, the other way: "
+                                    "result − input = −(expected − input)",
+                              "ko": "{what}: 입력에서 기댓값만큼 움직였지만 방향이 반대입니다 "
+                                    "(결과 − 입력 = −(기댓값 − 입력))"},
+    "step_ratio_detail": {"en": "(result − input) ÷ (expected − input) = {ratio} for every element",
+                          "ko": "모든 원소에서 (결과 − 입력) ÷ (기댓값 − 입력) = {ratio}입니다"},
+    "pattern.picked_elsewhere": {"en": "{what} holds elements of an input, taken from other positions than the "
+                                       "expected ones",
+                                 "ko": "{what}: 결과의 원소는 입력 텐서의 원소이지만, 기댓값과 다른 위치에서 "
+                                       "가져왔습니다"},
+    "picked_detail": {"en": "at index {index}: got the input's element {got}, expected its element {expected}",
+                      "ko": "인덱스 {index}: 결과는 입력의 {got} 원소, 기댓값은 입력의 {expected} 원소입니다"},
+    "pattern.ratio_columns": {"en": "{what} is off by one constant factor per column: each column is the expected "
+                                    "one times its own constant",
+                              "ko": "{what}: 열마다 기댓값과 일정한 비율로 다릅니다 (열마다 곱해진 상수가 "
+                                    "다릅니다)"},
+    "pattern.ratio_rows": {"en": "{what} is off by one constant factor per row: each row is the expected one times "
+                                 "its own constant",
+                           "ko": "{what}: 행마다 기댓값과 일정한 비율로 다릅니다 (행마다 곱해진 상수가 다릅니다)"},
+    "factors_detail": {"en": "the factors: {factors}", "ko": "곱해진 상수: {factors}"},
+    "pattern.affine_columns": {"en": "{what} is, column by column, the expected values rescaled and shifted: "
+                                     "result = expected × g + h, with g and h constant down each column",
+                               "ko": "{what}: 열마다 기댓값에 상수를 곱하고 더한 값입니다 (결과 = 기댓값 × g + h, "
+                                     "g와 h는 열마다 일정합니다)"},
+    "pattern.affine_rows": {"en": "{what} is, row by row, the expected values rescaled and shifted: "
+                                  "result = expected × g + h, with g and h constant along each row",
+                            "ko": "{what}: 행마다 기댓값에 상수를 곱하고 더한 값입니다 (결과 = 기댓값 × g + h, "
+                                  "g와 h는 행마다 일정합니다)"},
+    "pattern.affine": {"en": "{what} is the expected values rescaled and shifted: result = expected × g + h",
+                       "ko": "{what}: 기댓값에 상수를 곱하고 더한 값입니다 (결과 = 기댓값 × g + h)"},
+    "pattern.diverges": {"en": "{what} is right for the first steps, then differs at every step after",
+                         "ko": "{what}: 처음 몇 스텝은 맞지만 그 뒤로는 모든 스텝이 다릅니다"},
+    "diverges_detail": {"en": "the first difference is at step {step}", "ko": "처음 다른 스텝: {step}"},
+    "pattern.confined_columns": {"en": "{what} differs in some whole columns; the other columns are right",
+                                 "ko": "{what}: 일부 열 전체가 다르고, 나머지 열은 맞습니다"},
+    "pattern.confined_rows": {"en": "{what} differs in some whole rows; the other rows are right",
+                              "ko": "{what}: 일부 행 전체가 다르고, 나머지 행은 맞습니다"},
+    "lines_detail": {"en": "the ones that differ: {lines}", "ko": "다른 것: {lines}번"},
+    "nonfinite_detail": {"en": "{count} of {total} elements are NaN or inf",
+                         "ko": "원소 {total}개 중 {count}개가 NaN 또는 inf입니다"},
+    "nonfinite_rest_right": {"en": "the other elements are right", "ko": "나머지 원소는 맞습니다"},
+    "nonfinite_rest_wrong": {"en": "the other elements differ too", "ko": "나머지 원소도 기댓값과 다릅니다"},
+    "nonfinite_rows": {"en": "the NaN and inf fill whole rows: rows {rows}",
+                       "ko": "NaN과 inf가 행 전체를 채웁니다: {rows}번 행"},
+    "values_right": {"en": "the values are right: only the dtype differs", "ko": "값은 맞고 dtype만 다릅니다"},
     "forbidden_rule": {"en": "uses no forbidden API", "ko": "금지된 API를 쓰지 않음"},
     "forbidden_found": {"en": "{name} is not allowed in this kata (line {line}); while it is used, the score is 0",
                         "ko": "이 카타에서는 {name}을 쓸 수 없습니다 ({line}번째 줄). 이 API를 쓰는 동안 "

@@ -248,7 +248,12 @@ def call_from_data(data: dict) -> Call:
 
 
 def outcome_data(outcome: Outcome) -> dict:
+    """An outcome as recorded data. Of an exception's frames only the hashed form of the line where it
+    surfaced is kept (mutant matching compares it; see torchkata.diagnosis.origin): no source text."""
+    from torchkata.diagnosis import origin
     info = {k: v for k, v in outcome.info.items() if k in ("type", "message")}
+    if outcome.status == "raised":
+        info["origin"] = origin(outcome.info) or ""
     return {"status": outcome.status, "value": outcome.value, "info": info, "ops": outcome.ops}
 
 

@@ -22,6 +22,7 @@ from typing import Any, Callable
 
 import pytest
 
+from torchkata import describe
 from torchkata.catalogue import Kata
 from torchkata.i18n import t
 from torchkata.implementations import LearnerRunner, TestSequence, copied
@@ -304,6 +305,7 @@ class SpecPlugin:
             return
         run, planned = found
         run.states[item.nodeid] = TestState()
+        describe.follow(run.states[item.nodeid].learner, run.states[item.nodeid].reference)
         run.reference.new_test()
         if planned.device == "cuda":
             if "cuda" not in run.kata.devices:

@@ -27,7 +27,7 @@ from torchkata.launcher import Call, LearnerError, ReferenceFailed
 from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance, values_match
 
 __all__ = ["SpecFailure", "LearnerError", "ReferenceFailed", "fail", "expect", "expect_equal", "expect_tensor",
-           "expect_close", "count_ops", "expect_vectorised", "tolerance", "values_match", "close_mask", "magnitude"]
+           "expect_close", "expect_unchanged", "count_ops", "expect_vectorised", "tolerance", "values_match", "close_mask", "magnitude"]
 
 Words = Union[str, dict]   # one text for all languages, or {"en": ..., "ko": ...}
 
@@ -76,8 +76,42 @@ def _mismatch(key: str, what: dict[str, str], got: Any, expected: Any) -> SpecFa
 
 
 def expect_equal(actual: Any, expected: Any, what: Words | None = None) -> None:
-    if actual != expected:
-        raise _mismatch("not_equal", _words(what), repr(actual), repr(expected))
+    """Plain values (numbers, strings, lists, tensors compared exactly): on failure, the headline names
+    the pattern of the difference when there is one (off by one, a constant factor, another order)."""
+    if _equal(actual, expected):
+        return
+    name = _words(what)
+    found = _describe_plain(actual, expected, name)
+    failure = _mismatch("not_equal", name, repr(actual), repr(expected))
+    if found is not None:
+        failure = SpecFailure(found.headline, found.details + failure.details)
+    raise failure
+
+
+def _equal(actual: Any, expected: Any) -> bool:
+    import torch
+    if type(actual) is torch.Tensor or type(expected) is torch.Tensor:
+        return type(actual) is type(expected) and actual.shape == expected.shape and actual.dtype == expected.dtype \
+            and bool(torch.equal(actual.detach().cpu(), expected.detach().cpu()))
+    if isinstance(actual, (list, tuple)) and isinstance(expected, (list, tuple)):
+        return type(actual) is type(expected) and len(actual) == len(expected) and \
+            all(_equal(a, b) for a, b in zip(actual, expected))
+    return bool(actual == expected)
+
+
+def _describe_plain(actual: Any, expected: Any, name: dict[str, str]):
+    import torch
+    from torchkata import describe
+    try:
+        if isinstance(actual, (int, float)) and isinstance(expected, (int, float)):
+            return describe.describe_number(actual, expected, name)
+        if type(actual) is torch.Tensor and type(expected) is torch.Tensor:
+            return describe.describe(actual, expected, name, rtol=0.0, atol=0.0)
+        if isinstance(actual, (list, tuple)) and isinstance(expected, (list, tuple)):
+            return describe.describe_sequence(list(actual), list(expected), name, 0.0, 0.0, describe.current_inputs())
+    except Exception:  # noqa: BLE001 — a description is a bonus: the failure stands without it
+        return None
+    return None
 
 
 def expect_tensor(actual: Any, what: Words | None = None) -> None:
@@ -87,10 +121,40 @@ def expect_tensor(actual: Any, what: Words | None = None) -> None:
                           [{lang: t("got_value", lang, got=repr(actual)[:200]) for lang in LANGS}])
 
 
+def expect_unchanged(after: Any, before: Any, what: Words | None = None) -> None:
+    """An input the call must leave alone (``after``: the input as it was after the call, ``before``: as
+    it was given), compared exactly (NaN where NaN was). On failure: "changed in place", and how."""
+    import torch
+    expect_tensor(after, what)
+    a, b = after.detach().cpu(), before.detach().cpu()
+    if a.shape == b.shape and a.dtype == b.dtype:
+        same = a == b
+        if a.is_floating_point() or a.is_complex():
+            same |= torch.isnan(a) & torch.isnan(b)
+        if bool(same.all()):
+            return
+    name = _words(what)
+    headline = _message("pattern.in_place", name)
+    details = []
+    how = _describe(after, before, name, 0.0, 0.0)
+    if how is not None:
+        details.append(how.headline)
+        details += how.details
+    raise SpecFailure(headline, details)
+
+
+def _describe(actual, expected, name, rtol, atol):
+    from torchkata import describe
+    try:
+        return describe.describe(actual, expected, name, rtol=rtol, atol=atol)
+    except Exception:  # noqa: BLE001 — a description is a bonus: the failure stands without it
+        return None
+
+
 def expect_close(actual: Any, expected: Any, *, condition: float = 1.0, rtol: float | None = None,
                  atol: float | None = None, dtype=None, what: Words | None = None, check_dtype: bool = True,
                  check_device: bool = True, check_requires_grad: bool = False, equal_nan: bool = False) -> None:
-    """Compare tensors; on failure say exactly what differs.
+    """Compare tensors (or lists or tuples of them, entry by entry); on failure say exactly what differs.
 
     Tolerances follow from the dtype and the numerics (see :mod:`torchkata.numerics`):
     ``condition`` is how much the operation amplifies rounding (1 for elementwise maths,
@@ -101,32 +165,43 @@ def expect_close(actual: Any, expected: Any, *, condition: float = 1.0, rtol: fl
 
     Checks, in order: type, shape, dtype, device, requires_grad (when asked), NaN/inf where
     finite values are expected, then values (the largest error against what was allowed,
-    and the first differing element with enough digits to see the difference).
+    and the first differing element with enough digits to see the difference). A failure's
+    headline names the pattern of the difference when :mod:`torchkata.describe` finds one
+    (a constant factor such as the batch size, a transpose, one step behind...), else what differs.
     """
     import torch
 
     name = _words(what)
+    if isinstance(expected, (list, tuple)) and not isinstance(actual, torch.Tensor):
+        return _expect_close_sequence(actual, expected, name, dict(
+            condition=condition, rtol=rtol, atol=atol, dtype=dtype, check_dtype=check_dtype,
+            check_device=check_device, check_requires_grad=check_requires_grad, equal_nan=equal_nan))
     expect_tensor(actual, what)
     want_dtype = dtype or expected.dtype
+    default_rtol, default_atol = tolerance(want_dtype, condition, magnitude(expected))
+    rtol = default_rtol if rtol is None else rtol
+    atol = default_atol if atol is None else atol
     if actual.shape != expected.shape:
-        raise _mismatch("shape", name, tuple(actual.shape), tuple(expected.shape))
+        raise _with_pattern(_mismatch("shape", name, tuple(actual.shape), tuple(expected.shape)),
+                            _describe(actual, expected, name, rtol, atol))
     if check_dtype and actual.dtype != want_dtype:
-        raise _mismatch("dtype", name, actual.dtype, want_dtype)
+        failure = _mismatch("dtype", name, actual.dtype, want_dtype)
+        if _values_close(actual, expected, rtol, atol):
+            failure.details.append({lang: t("values_right", lang) for lang in LANGS})
+        raise failure
     if check_device and actual.device.type != expected.device.type:
         raise _mismatch("device", name, actual.device, expected.device)
     if check_requires_grad and actual.requires_grad != expected.requires_grad:
         raise _mismatch("requires_grad", name, actual.requires_grad, expected.requires_grad)
-    default_rtol, default_atol = tolerance(want_dtype, condition, magnitude(expected))
-    rtol = default_rtol if rtol is None else rtol
-    atol = default_atol if atol is None else atol
     a, e = actual.detach().cpu(), expected.detach().cpu()
     floating = a.is_floating_point() or e.is_floating_point()
     if floating:
         a, e = a.double(), e.double()
-        if not equal_nan and bool((torch.isnan(a) & ~torch.isnan(e)).any()):
-            raise SpecFailure(_message("nan", name), [_first_difference(a, e, torch.isnan(a) & ~torch.isnan(e))])
-        if bool((torch.isinf(a) & torch.isfinite(e)).any()):
-            raise SpecFailure(_message("inf", name), [_first_difference(a, e, torch.isinf(a) & torch.isfinite(e))])
+        for key, bad in (("nan", torch.isnan(a) & ~torch.isnan(e)), ("inf", torch.isinf(a) & torch.isfinite(e))):
+            if (key == "inf" or not equal_nan) and bool(bad.any()):
+                found = _describe(a, e, name, rtol, atol)
+                extra = found.details if found is not None and found.key in ("nan", "inf") else []
+                raise SpecFailure(_message(key, name), extra + [_first_difference(a, e, bad)])
     close = close_mask(a, e, rtol, atol, equal_nan=equal_nan)
     if bool(close.all()):
         return
@@ -141,7 +216,51 @@ def expect_close(actual: Any, expected: Any, *, condition: float = 1.0, rtol: fl
                           count=int(wrong.sum()), total=wrong.numel()) for lang in LANGS}
     else:
         detail = {lang: t("count_detail", lang, count=int(wrong.sum()), total=wrong.numel()) for lang in LANGS}
-    raise SpecFailure(_message("values", name), [detail, _first_difference(a, e, wrong)])
+    failure = SpecFailure(_message("values", name), [detail, _first_difference(a, e, wrong)])
+    raise _with_pattern(failure, _describe(actual, expected, name, rtol, atol))
+
+
+def _with_pattern(failure: SpecFailure, found) -> SpecFailure:
+    """The failure with the pattern's headline (no value: shown under hidden tests too) and its details first."""
+    if found is None:
+        return failure
+    return SpecFailure(found.headline, found.details + failure.details)
+
+
+def _values_close(actual, expected, rtol: float, atol: float) -> bool:
+    try:
+        return bool(close_mask(actual, expected, rtol, atol, equal_nan=True).all())
+    except (RuntimeError, TypeError):
+        return False
+
+
+def _expect_close_sequence(actual: Any, expected: Any, name: dict[str, str], options: dict) -> None:
+    """Entry by entry; a failing entry is reported with the pattern of the whole sequence when there is
+    one (one step behind, never moving from the start), else with its own."""
+    if not isinstance(actual, (list, tuple)):
+        raise SpecFailure(_message("not_tensor", name, got=type(actual).__name__),
+                          [{lang: t("got_value", lang, got=repr(actual)[:200]) for lang in LANGS}])
+    if len(actual) != len(expected):
+        raise SpecFailure({lang: t("pattern.length", lang, what=name[lang]) for lang in LANGS},
+                          [{lang: t("length_detail", lang, got=len(actual), expected=len(expected)) for lang in LANGS}])
+    for index, (mine, right) in enumerate(zip(actual, expected)):
+        part = {lang: t("entry", lang, what=name[lang], index=index) for lang in LANGS}
+        try:
+            expect_close(mine, right, what=part, **options)
+        except SpecFailure as failure:
+            whole = _describe(list(actual), list(expected), name, *_sequence_tolerance(expected, options))
+            if whole is not None and whole.key in ("behind", "ahead", "unchanged_start", "length"):
+                raise SpecFailure(whole.headline, whole.details + [failure.headline] + failure.details) from None
+            raise
+
+
+def _sequence_tolerance(expected: Any, options: dict) -> tuple[float, float]:
+    import torch
+    first = next((e for e in expected if type(e) is torch.Tensor), None)
+    dtype = options.get("dtype") or (first.dtype if first is not None else torch.float32)
+    scale = max((magnitude(e) for e in expected if type(e) is torch.Tensor), default=0.0)
+    rtol, atol = tolerance(dtype, options.get("condition", 1.0), scale)
+    return (options.get("rtol") or rtol), (options.get("atol") or atol)
 
 
 def _first_difference(a, e, mask) -> dict[str, str]:

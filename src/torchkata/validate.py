@@ -97,35 +97,109 @@ def validate_kata(kata: Kata, grader: Grader) -> KataReport:
                warning=True)
     if len(kata.mutants) < MIN_MUTANTS:
         report.add(f"at least {MIN_MUTANTS} mutants", False, f"{len(kata.mutants)} listed in kata.toml")
+    graded: dict[tuple[str, str], KataResult] = {}
     for mutant in kata.mutants:
         for lang in LANGS:
             result = _grade(grader, kata, mutant.file, Options(lang=lang))
             if isinstance(result, Exception):
                 report.add(f"mutant {mutant.name} [{lang}]", False, str(result))
                 continue
-            report.add(f"mutant {mutant.name} [{lang}]", *_mutant_check(result, mutant.diagnosis.get(lang)))
+            graded[mutant.name, lang] = result
+            ok, detail, warning = _mutant_check(result, mutant.diagnosis.get(lang), lang)
+            report.add(f"mutant {mutant.name} [{lang}]", ok, detail, warning=warning)
+    for check in exclusivity_checks(kata, graded):
+        report.checks.append(check)
     return report
 
 
-def _mutant_check(result: KataResult, diagnosis: str) -> tuple[bool, str]:
-    """Loses points, and is named: by matching (its diagnosis was given) or by a spec's message."""
+def exclusivity_checks(kata: Kata, graded: dict[tuple[str, str], KataResult]) -> list[Check]:
+    """Each mutant, graded as a learner, gets its own diagnosis by matching and no other mutant's.
+
+    A mutant whose diagnosis matching never gives (its failures are coincidences every such mistake
+    shares, e.g. NaN from an overflow, or nothing that moved) passes when a spec message names it: the
+    check above. Another mutant's diagnosis in its feedback fails: learners who make that mistake
+    would be told of another one (the two are indistinguishable on these specs, or matching is wrong)."""
+    checks = []
+    for mutant in kata.mutants:
+        wrong: dict[str, list[str]] = {}
+        own = False
+        for lang in LANGS:
+            result = graded.get((mutant.name, lang))
+            if result is None:
+                continue
+            given = diagnoses_given(kata, result, lang)
+            own = own or any(mutant.name in names for names in given.values())
+            for test, names in given.items():
+                for name in names:
+                    if name != mutant.name and mutant.diagnosis.get(lang) != _diagnosis(kata, name, lang):
+                        wrong.setdefault(name, [])
+                        if test not in wrong[name]:
+                            wrong[name].append(test)
+        if wrong:
+            detail = "; ".join(f"also gets {name}'s diagnosis ({', '.join(tests[:3])})" for name, tests in wrong.items())
+        elif own:
+            detail = "its own diagnosis only"
+        else:
+            detail = "no diagnosis by matching (named by a spec message, if at all: see above)"
+        checks.append(Check(f"mutant {mutant.name}: diagnosis exclusive", not wrong, detail))
+    return checks
+
+
+def diagnoses_given(kata: Kata, result: KataResult, lang: str) -> dict[str, list[str]]:
+    """For each test of ``result`` that got a diagnosis by matching, the mutants whose diagnosis it shows."""
+    given = {}
+    for test in result.tests:
+        if test.diagnosis:
+            names = [m.name for m in kata.mutants if m.diagnosis.get(lang) and m.diagnosis.get(lang) in test.diagnosis]
+            if names:
+                given[test.name] = names
+    return given
+
+
+def _diagnosis(kata: Kata, name: str, lang: str) -> str:
+    return next(m.diagnosis.get(lang) for m in kata.mutants if m.name == name)
+
+
+def _mutant_check(result: KataResult, diagnosis: str, lang: str = "en") -> tuple[bool, str, bool]:
+    """Loses points, and is named: by matching (its diagnosis was given) or by a spec's message.
+
+    A mutant that is neither, but whose failures are *described* (a spec's own sentence, or the pattern
+    of the difference, rather than "has the wrong values"), passes with a warning: its results are ones
+    that other mistakes share too (NaN from an overflow, parameters that never moved, the input handed
+    back), so its diagnosis cannot be given without being wrong for some learners. (ok, detail, warning)"""
     lost = result.totals.points < result.totals.max_points
     failing = [t for t in result.tests if t.status != "passed"]
     wanted = diagnosis.casefold()
     by_matching = any(wanted in t.diagnosis.casefold() for t in failing)
     by_message = any(wanted in t.message.casefold() for t in failing)
+    described = [t.message.splitlines()[0] for t in failing if t.status == "failed" and t.message
+                 and not generic_message(t.message.splitlines()[0], lang)]
     detail = f"{result.totals.points:g}/{result.totals.max_points:g}; "
+    warning = False
     if by_matching and by_message:
         detail += "named by matching and by a spec message"
     elif by_matching:
         detail += "named by matching"
     elif by_message:
         detail += "named by a spec message"
+    elif described:
+        detail += f"not named (its results are ones other mistakes share), described: {described[0]!r}"
+        warning = True
     else:
         detail += f"not named: no failing test says {diagnosis!r}"
     if not lost:
         detail += "; it loses no points"
-    return lost and (by_matching or by_message), detail
+    return lost and (by_matching or by_message), detail, warning and lost
+
+
+def generic_message(line: str, lang: str) -> bool:
+    """Whether a failure's first line only says that values differ ("X has the wrong values")."""
+    from torchkata.i18n import MESSAGES
+    for key in ("values", "not_equal"):
+        template = MESSAGES[key].get(lang, MESSAGES[key]["en"])
+        if re.fullmatch(re.escape(template).replace(re.escape("{what}"), ".*"), line):
+            return True
+    return False
 
 
 def _grade(grader: Grader, kata: Kata, path, options: Options) -> KataResult | Exception:

@@ -3,20 +3,30 @@
 A lookup copies values, so results are compared with expect_close's defaults (an exact copy
 passes, and so does one_hot(ids) @ weight, whose sums add only zeros to the picked value).
 """
+import re
+
 import pytest
 import torch
 
 from torchkata.spec import LearnerError, expect, expect_close, expect_tensor, fail
 
 
+OUT_OF_BOUNDS = re.compile(r"index (-?\d+) is out of bounds for dimension \d+ with size (\d+)")
+NOT_MULTIPLIABLE = re.compile(r"shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)")
+NOT_BROADCAST = re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\)")
+
+
 def call(fn, ids, weight, *args):
-    """Run fn(*args), whose third argument is padding_idx; turn the usual errors into a diagnosis."""
+    """Run fn(*args), whose third argument is padding_idx; turn the usual errors into a diagnosis, each only
+    when the error's own message shows the cause it names (the sizes in it are the table's)."""
     try:
         return fn(*args)
     except LearnerError as exc:
         kind, message = exc.info.get("type", ""), str(exc.info.get("message", ""))
         num_embeddings, dim = weight.shape
-        if kind == "IndexError" and ids.numel() and int(ids.max()) >= dim:
+        ids_list = set(ids.reshape(-1).tolist())
+        bounds = OUT_OF_BOUNDS.search(message) if kind == "IndexError" else None
+        if bounds and int(bounds.group(2)) == dim != num_embeddings and int(bounds.group(1)) in ids_list:
             fail("an id was used to index the dimension of the vector entries: ids are row numbers. The table "
                  "has one row per token and one column per vector entry, so pick rows with weight[ids], "
                  "not columns with weight[:, ids]",
@@ -24,14 +34,23 @@ def call(fn, ids, weight, *args):
                  "벡터 원소마다 열이 하나이므로, weight[:, ids]처럼 열을 고르지 말고 weight[ids]로 행을 고르세요",
                  [{"en": f"the table has {num_embeddings} rows and {dim} columns; the largest id is {int(ids.max())}",
                    "ko": f"테이블은 {num_embeddings}행 {dim}열이고, 가장 큰 ID는 {int(ids.max())}입니다"}])
-        if kind == "RuntimeError" and "cannot be multiplied" in message:
-            fail("a matrix product with the wrong orientation: one_hot(ids, num_embeddings) has shape "
-                 "(..., num_embeddings) and the table (num_embeddings, dim), so the product is one_hot @ weight, "
-                 "with no transpose (nn.Linear stores its weight transposed; an embedding table does not)",
-                 "행렬 곱의 방향이 틀렸습니다. one_hot(ids, num_embeddings)의 shape은 (..., num_embeddings)이고 "
-                 "테이블은 (num_embeddings, dim)이므로 전치 없이 one_hot @ weight로 곱해야 합니다 "
-                 "(가중치를 전치해서 저장하는 것은 nn.Linear이고, 임베딩 테이블은 그렇지 않습니다)")
-        if kind == "RuntimeError" and "must match the size" in message and args[2] is not None:
+        product = NOT_MULTIPLIABLE.search(message) if kind == "RuntimeError" else None
+        if product:
+            rows, inner, other_rows, other_columns = (int(g) for g in product.groups())
+            if inner == num_embeddings and (other_rows, other_columns) == (dim, num_embeddings):
+                fail("a matrix product with the wrong orientation: one_hot(ids, num_embeddings) has shape "
+                     "(..., num_embeddings) and the table (num_embeddings, dim), so the product is one_hot @ weight, "
+                     "with no transpose (nn.Linear stores its weight transposed; an embedding table does not)",
+                     "행렬 곱의 방향이 틀렸습니다. one_hot(ids, num_embeddings)의 shape은 (..., num_embeddings)이고 "
+                     "테이블은 (num_embeddings, dim)이므로 전치 없이 one_hot @ weight로 곱해야 합니다 "
+                     "(가중치를 전치해서 저장하는 것은 nn.Linear이고, 임베딩 테이블은 그렇지 않습니다)")
+            if inner == int(ids.max()) + 1 != num_embeddings and (other_rows, other_columns) == (num_embeddings, dim):
+                fail("one_hot(ids) without num_classes has max(ids) + 1 columns, not one per row of the table: "
+                     "pass num_classes=num_embeddings, one_hot(ids, num_embeddings)",
+                     "num_classes 없이 one_hot(ids)를 쓰면 열이 테이블의 행 수가 아니라 max(ids) + 1개가 됩니다. "
+                     "one_hot(ids, num_embeddings)처럼 num_classes=num_embeddings를 넘기세요")
+        sizes = NOT_BROADCAST.search(message) if kind == "RuntimeError" and args[2] is not None else None
+        if sizes and {int(sizes.group(1)), int(sizes.group(2))} == {dim, ids.shape[-1]} and dim != ids.shape[-1]:
             fail("the padding mask does not broadcast against the vectors: (ids == padding_idx) has the shape of "
                  "ids, the vectors one more dimension; add it with .unsqueeze(-1), so that one mask entry covers "
                  "a whole vector",

@@ -5,6 +5,8 @@ same seed), and comes back as plain data: the loss of every epoch and the coeffi
 The curve is compared with the reference's: rounding may differ between correct formulations
 (x ** 3 or x * x * x, squeeze or unsqueeze) and builds up over the updates, hence condition=epochs.
 """
+import re
+
 import pytest
 import torch
 
@@ -26,7 +28,8 @@ def _run(sub, ref, x, y, lr, epochs, seed):
     if "error" in got:
         message = got["error"]
         detail = [{"en": f"your code raised {message}", "ko": f"코드에서 예외가 발생했습니다: {message}"}]
-        if "cannot be multiplied" in message:
+        product = re.search(r"cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)", message)
+        if product and (int(product.group(1)), int(product.group(2))) == (3, x.shape[0]) != (x.shape[0], 3):
             fail("model(features) failed on the shapes: nn.Linear(3, 1) needs features of shape (N, 3), one row per "
                  "sample and one column per power of x. Stack x, x**2, x**3 along dim=1",
                  "model(features)에서 shape이 맞지 않아 오류가 났습니다. nn.Linear(3, 1)에는 샘플마다 한 행, x의 "
@@ -52,12 +55,13 @@ def _check(got, exp, epochs):
         fail("the losses must be a list of Python floats: append loss.item(), not the loss tensor",
              "손실은 파이썬 float의 리스트여야 합니다. 손실 텐서가 아니라 loss.item()을 추가하세요")
     if epochs > 1 and len(set(losses)) == 1:
-        fail("the loss never changes: the optimizer is not updating this model. Build the optimizer after the "
-             "model, from its parameters: torch.optim.SGD(model.parameters(), lr=lr), and call optimizer.step() "
-             "every epoch",
-             "손실이 전혀 변하지 않습니다. 옵티마이저가 이 모델을 업데이트하지 않고 있습니다. 옵티마이저는 모델을 "
-             "만든 뒤에 그 파라미터로 만드세요: torch.optim.SGD(model.parameters(), lr=lr). 그리고 에포크마다 "
-             "optimizer.step()을 호출하세요")
+        # Only the fact is known (nothing moved), not which of its causes: name them all.
+        fail("the loss never changes: no update ever reached this model's parameters. Build the optimizer from "
+             "this model's parameters, torch.optim.SGD(model.parameters(), lr=lr), and every epoch call "
+             "optimizer.zero_grad(), loss.backward() and optimizer.step(), in that order",
+             "손실이 전혀 변하지 않습니다. 이 모델의 파라미터가 한 번도 갱신되지 않았습니다. 옵티마이저는 이 모델의 "
+             "파라미터로 만드세요: torch.optim.SGD(model.parameters(), lr=lr). 그리고 에포크마다 "
+             "optimizer.zero_grad(), loss.backward(), optimizer.step()을 이 순서대로 호출하세요")
     if epochs:
         try:
             expect_close(torch.tensor(losses[:1], dtype=torch.float64),
