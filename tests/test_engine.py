@@ -106,8 +106,10 @@ def test_public_only_says_hidden_specs_were_not_run(course, softmax, worker):
     assert not result.solved and not result.hidden_run
 
 
-def test_hidden_failures_show_the_diagnosis_but_not_the_values(course, softmax, worker):
-    result = grade(course, softmax, worker, REPO / "examples" / "stable_softmax_attempt.py")
+def test_hidden_failures_show_the_diagnosis_but_not_the_values(course, softmax, worker, tmp_path):
+    whole = write(tmp_path, "import torch\n\ndef stable_softmax(x, dim=-1):\n"
+                            "    e = (x - x.amax(dim=dim, keepdim=True)).exp()\n    return e / e.sum()\n")
+    result = grade(course, softmax, worker, whole)
     hidden = [t for t in result.tests if t.visibility == "hidden" and t.status == "failed"]
     assert hidden and all("index" not in t.message and "\n" not in t.message for t in hidden)
     public = [t for t in result.tests if t.visibility == "public" and t.status == "failed"]

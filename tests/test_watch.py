@@ -133,7 +133,7 @@ def test_watch_fits_an_80x24_terminal_wraps_between_words_and_pages(workspace, c
         session.expect(mistake + r"[\s\S]*?" + end)
         screen = last_screen(session)
         assert_fits(screen, keys)
-        diagnosis = next(m for m in course.get("stable-softmax").mutants if m.name == "no_max_subtraction")
+        diagnosis = next(m for m in course.get("stable-softmax").mutants if m.name == "sum_without_keepdim")
         assert mistake + diagnosis.diagnosis.get(lang) in joined(screen)     # broken only between words
         session.type(" ")                                                    # the next page
         session.expect(end)
