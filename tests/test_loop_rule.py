@@ -36,6 +36,8 @@ def loops(source, name="target_scores", args=ARGS):
      "    return torch.cat([l[0, t[0]].reshape(1), target_scores(l[1:], t[1:])])\n", "loop_recursion"),
     ("    out = []\n    for i in range(1000):\n        out.append(l[i:i + 1].gather(1, t[i:i + 1, None]))\n"
      "    return torch.cat(out)[:, 0]\n", "loop_long"),
+    ("    return torch.cat([l[i:i + 1].gather(1, t[i:i + 1, None]) for i in range(64)])[:, 0]\n", "loop_long"),
+    ("    return torch.stack([l[i, t[i]] for i in range(16) if i < len(t)])\n", "loop_cut"),
     ("    out = []\n    for i in range(16):\n        if i >= len(t):\n            break\n"
      "        out.append(l[i, t[i]])\n    return torch.stack(out)\n", "loop_cut"),
     ("    out = []\n    for i in range(16):\n        if i < t.shape[0]:\n            out.append(l[i, t[i]])\n"

@@ -595,17 +595,36 @@ class _Evaluator:
 
     def _comprehension(self, node: ast.AST) -> V:
         grows = False
+        elements = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
         for generator in node.generators:
             iterated = self.eval(generator.iter)
+            self.assign(generator.target, self.element(iterated, generator.iter))
             if iterated.grows:
                 self.report(generator.iter, "loop_comprehension")
                 grows = True
-            self.assign(generator.target, self.element(iterated, generator.iter))
+            else:
+                self._bounded_comprehension(generator, iterated, elements)
             for condition in generator.ifs:
                 self.eval(condition)
-        elements = [node.key, node.value] if isinstance(node, ast.DictComp) else [node.elt]
         values = [self.eval(e) for e in elements]
         return V(grows=grows, elem=grows or any(v.any for v in values))
+
+    def _bounded_comprehension(self, generator: ast.comprehension, iterated: V, elements: list[ast.expr]) -> None:
+        """The checks of :meth:`bounded`, for ``[f(x[i]) for i in range(4096) if i < len(x)]``."""
+        parts = [*elements, *generator.ifs]
+        growing = any(isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load) and self.env.get(n.id, CONST).any
+                      for part in parts for n in ast.walk(part))
+        if iterated.count is not None and iterated.count >= self.a.large and growing:
+            self.report(generator.iter, "loop_long")
+            return
+        counters = set()
+        if isinstance(generator.iter, ast.Call) and _path(generator.iter.func, self.a.scopes) == "builtins.range":
+            counters = _target_names(generator.target)
+        for condition in generator.ifs:
+            for node in ast.walk(condition):
+                if isinstance(node, ast.Compare) and self._compares_counter(node, counters):
+                    self.report(node, "loop_cut")
+                    return
 
     _eval_ListComp = _eval_SetComp = _eval_GeneratorExp = _eval_DictComp = _comprehension
 
