@@ -85,6 +85,10 @@ def kinds(source, forbidden=SOFTMAX):
     ("import torch\nclass M(torch.overrides.TorchFunctionMode):\n    pass\n", (), [(2, "module")]),
     ("from . import helpers\n", (), [(1, "module")]),
     ("x = t._base\n", (), [(1, "private_attribute")]),
+    ("class A:\n    _grad_fn = None\n    def f(self):\n        return self._grad_fn\n", (),
+     [(4, "private_attribute")]),                                     # a name torch's tensors have
+    ("class S:\n    def softmax(self, x):\n        return x\n    def f(self, x):\n        return self.softmax(x)\n",
+     SOFTMAX, [(5, "forbidden")]),                                    # S.f(tensor) makes self a tensor
     ("f = open('answers.txt')\n", (), [(1, "builtin")]),
     ("import torch\nf = torch.no_such_function\n", (), [(2, "unknown")]),
 ])
@@ -98,7 +102,6 @@ def test_refused(source, forbidden, expected):
     "import torch.nn.functional as F\ny = F.relu(x)\nz = F.one_hot(t, 3)\n",                   # F, not its softmax
     "import torch\nclass Net(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n"
     "        self._cache = None\n    def forward(self, x):\n        return self._cache or x\n",
-    "import torch\nclass S:\n    def softmax(self, x):\n        return x\n    def f(self, x):\n        return self.softmax(x)\n",
     "import torch\n@torch.no_grad()\ndef f(x):\n    with torch.no_grad():\n        return x\n",
     "import math, functools, itertools, operator, typing\nfrom typing import Optional\nimport numpy as np\n",
     "from __future__ import annotations\nimport torch\ndef f(x: torch.Tensor | None) -> 'torch.Tensor':\n    return x\n",
@@ -110,6 +113,7 @@ def test_refused(source, forbidden, expected):
     "import torch\ndef f(F):\n    return F\n",                                                  # a parameter named F
     "__all__ = ['f']\nclass A:\n    __slots__ = ('x',)\n    def __repr__(self):\n        return type(self).__name__\n",
     "import torch\nfor p in model.parameters():\n    p.grad = None\n",
+    "class Act:\n    @staticmethod\n    def softmax(x):\n        return x\nf = Act.softmax\n",  # the class's own
     "import torch\nT = torch.Tensor\ny = T.exp(x)\n",
     "import torch\nl = lambda z: torch.exp(z)\n",
     "def broken(:\n",                                                                       # not parsed: nothing

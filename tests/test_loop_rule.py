@@ -85,6 +85,15 @@ def test_constant_loops_and_vectorised_code_pass(body):
      "target_scores = P()\n", ["loop_comprehension"]),
     ("import torch\ndef loop(f):\n    return lambda l, t: torch.stack([f(r, k) for r, k in zip(l, t)])\n"
      "@loop\ndef target_scores(row, k):\n    return row[k]\n", ["loop_comprehension"]),
+    ("import torch\ndef _rows(l, t):\n    return torch.stack([l[i, t[i]] for i in range(len(t))])\n"
+     "IMPLS = {'rows': _rows}\ndef target_scores(l, t):\n    return IMPLS['rows'](l, t)\n",
+     ["loop_comprehension"]),                                         # a function kept in a dict
+    ("import torch\nclass Impl:\n    def __init__(self, l, t):\n        self.l, self.t = l, t\n"
+     "    def run(self):\n        return torch.stack([self.l[i, self.t[i]] for i in range(len(self.t))])\n"
+     "def target_scores(l, t):\n    return Impl(l, t).run()\n", ["loop_comprehension"]),   # state in an object
+    ("import torch\ndef _rows(l, t):\n    return [r[k] for r, k in zip(l, t)]\nclass Holder:\n"
+     "    def __init__(self):\n        self.fn = _rows\n_h = Holder()\n"
+     "def target_scores(l, t):\n    return torch.stack(_h.fn(l, t))\n", ["loop_comprehension"]),
     ("import torch\n", ["loop_unresolved"]),                          # not defined: cannot be checked
     ("def __getattr__(name):\n    return lambda l, t: [r for r in l]\n", ["loop_unresolved"]),
     ("from torch import take_along_dim as target_scores\n", []),     # a library function: no Python loop

@@ -239,6 +239,21 @@ def real(path: str) -> object:
     return MISSING
 
 
+@lru_cache(maxsize=1)
+def _library_attributes() -> frozenset:
+    """The attribute names of torch's tensors, modules and autograd nodes (``_grad_fn``, ``_modules``...)."""
+    import torch
+    names: set[str] = set()
+    for owner in (torch.Tensor, torch.nn.Module, torch.autograd.graph.Node, torch.nn.Parameter):
+        names.update(dir(owner))
+    return frozenset(names)
+
+
+def is_library_attribute(name: str) -> bool:
+    """A name torch's own objects have: a learner defining it too does not make it theirs."""
+    return name in _library_attributes()
+
+
 def is_class_path(name: str) -> bool:
     """``torch.Tensor.softmax``: a member of a class (a method, reached on any tensor by its name)."""
     return any(part[:1].isupper() for part in name.split(".")[:-1])

@@ -119,6 +119,10 @@ class LoopAnalysis:
         self.findings: list[Finding] = []
         self._done: dict[tuple, V] = {}
         self._stack: list[int] = []
+        self._escaped = False
+        self._classes_done: set[int] = set()
+        self.stored_attributes = {n.attr for n in ast.walk(self.tree)
+                                  if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)}
 
     # --- entries ----------------------------------------------------------------------------
 
@@ -170,9 +174,12 @@ class LoopAnalysis:
                         self.call_growing(function, name)
 
     def _class(self, node: ast.ClassDef) -> None:
+        if id(node) in self._classes_done:
+            return
+        self._classes_done.add(id(node))
         for stmt in node.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                self.call_growing(self._function(stmt), stmt, method=True)
+                self.call_growing(self._function(stmt), stmt)
 
     # --- functions ---------------------------------------------------------------------------
 
@@ -197,19 +204,42 @@ class LoopAnalysis:
                 for stmt in cls.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
                 and stmt.name == attr]
 
-    def call_growing(self, function: _Function, at: ast.AST, method: bool = False, grows: bool = True) -> V:
+    def call_growing(self, function: _Function, at: ast.AST, grows: bool = True) -> V:
+        """Read ``function`` as if called with growing arguments (``self`` included: an object built from
+        the batch holds it)."""
         params = _params(function.node.args)
-        values = [CONST if method and i == 0 else (GROWS if grows else CONST) for i in range(len(params))]
-        return self.call(function, values, {}, at)
+        return self.call(function, [GROWS if grows else CONST] * len(params), {}, at, synthetic=True)
+
+    def escape(self) -> None:
+        """The graded code calls something the analysis cannot name (a function kept in a dict, an
+        attribute, a parameter): read every function of the learner's that is used as a value anywhere,
+        and every class of theirs, as if called with growing arguments."""
+        if self._escaped:
+            return
+        self._escaped = True
+        bases = {id(b) for cls in ast.walk(self.tree) if isinstance(cls, ast.ClassDef) for b in cls.bases}
+        for node in ast.walk(self.tree):
+            parent = self.scopes.parent(node)
+            called = isinstance(parent, ast.Call) and parent.func is node
+            if isinstance(node, ast.Lambda) and not called:
+                self.call_growing(self._function(node), node)
+            elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load) and id(node) not in bases:
+                if not called:
+                    for function in self._own_functions(node):
+                        self.call_growing(function, node)
+                for cls in self._own_classes(node):
+                    self._class(cls)
 
     def call(self, function: _Function, args: list[V], kwargs: dict[str, V], at: ast.AST,
-             arg_nodes: list[ast.expr] | None = None, env: dict[str, V] | None = None) -> V:
-        """Analyse ``function`` called with these abstract arguments; the abstract value it returns."""
+             arg_nodes: list[ast.expr] | None = None, env: dict[str, V] | None = None, synthetic: bool = False) -> V:
+        """Analyse ``function`` called with these abstract arguments; the abstract value it returns.
+        ``synthetic``: not a call written in the file (a function read as if called): no recursion."""
         node = function.node
         params = _params(node.args)
         bound = _bind(node.args, params, args, kwargs, self, function.scope)
         if id(node) in self._stack:
-            self._recursion(node, params, bound, arg_nodes, at)
+            if not synthetic:
+                self._recursion(node, params, bound, arg_nodes, at)
             return GROWS
         key = (id(node), tuple(sorted(bound.items())), tuple(sorted((env or {}).items())))
         if key in self._done:
@@ -578,7 +608,8 @@ class _Evaluator:
     def _eval_Lambda(self, node: ast.Lambda) -> V:
         parent = self.a.scopes.parent(node)
         if not (isinstance(parent, ast.Call) and parent.func is node) and self.reporting:
-            self.a.call(self.a._function(node), [GROWS] * len(_params(node.args)), {}, node, env=self._closure())
+            self.a.call(self.a._function(node), [GROWS] * len(_params(node.args)), {}, node, env=self._closure(),
+                        synthetic=True)
         return CONST
 
     def _eval_NamedExpr(self, node: ast.NamedExpr) -> V:
@@ -661,12 +692,15 @@ class _Evaluator:
                     result = result.join(self.a.call(function, args, kwargs, node, list(node.args),
                                                       env=self._closure()))
                 for cls in classes:
-                    self.a._class(cls) if self.reporting else None
+                    if self.reporting:
+                        self.a._class(cls)
                     result = result.join(derived(*args, *kwargs.values()))
                 return result
         if isinstance(func, ast.Lambda):
             return self.a.call(self.a._function(func), args, kwargs, node, list(node.args), env=self._closure())
         callee = self.eval(func) if not isinstance(func, ast.Name) else self.env.get(func.id, CONST)
+        if not isinstance(func, ast.Attribute) and self.reporting:
+            self.a.escape()                            # a callee the analysis cannot name
         return derived(callee, *args, *kwargs.values())
 
     def _closure(self) -> dict[str, V]:
@@ -746,7 +780,7 @@ class _Evaluator:
         for function in functions:
             if isinstance(function, ast.Lambda):
                 self.a.call(self.a._function(function), [GROWS if grows else CONST] * len(_params(function.args)),
-                            {}, function, env=self._closure())
+                            {}, function, env=self._closure(), synthetic=True)
             elif isinstance(function, ast.Name):
                 for own in self.a._own_functions(function):
                     self.a.call_growing(own, function, grows=grows)
@@ -781,9 +815,11 @@ class _Evaluator:
             return CONST
         if attr in ("items", "keys", "values"):
             return V(grows=base.grows, elem=base.any)
-        if isinstance(node.func, ast.Attribute) and isinstance(node.func.value, ast.Name) and self.reporting:
+        if self.reporting:
             for method in self.a.methods(attr):       # self.helper(x): a method of the learner's
-                self.a.call(method, [CONST, *args], kwargs, node)
+                self.a.call(method, [base, *args], kwargs, node)
+            if attr in self.a.stored_attributes and not self.a.methods(attr):
+                self.a.escape()                        # self.fn(x), where self.fn = some function
         return None
 
 

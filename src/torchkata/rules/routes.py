@@ -151,29 +151,23 @@ class _Checker:
                 self.report(node, "dunder", attr)
             else:
                 return UNKNOWN
-        elif library.is_private(attr) and attr not in self.own_attributes:
+        elif library.is_private(attr) and (attr not in self.own_attributes or library.is_library_attribute(attr)):
             self.report(node, "private_attribute", attr)
-        elif attr in self.forbidden.methods and not self._own_method(value, attr):
+        elif attr in self.forbidden.methods and not self._own_class_attribute(value, attr):
+            # even on `self` in a class of the learner's that defines the method: `Own.method(tensor)`
+            # would make `self` a tensor
             self.report(node, "forbidden", self.forbidden.methods[attr])
         else:
             return UNKNOWN
         return BAD
 
-    def _own_method(self, value: ast.AST, attr: str) -> bool:
-        """``self.softmax`` inside a class of the learner's that defines softmax itself."""
+    def _own_class_attribute(self, value: ast.AST, attr: str) -> bool:
+        """``Own.relu`` where the name Own is only ever the learner's class, whose body defines relu."""
         if not isinstance(value, ast.Name):
             return False
-        scope = self.scopes.scope(value)
-        while scope is not None and scope.kind != "function":
-            scope = scope.parent
-        if scope is None or not isinstance(scope.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return False
-        args = scope.node.args
-        first = (args.posonlyargs + args.args)[:1]
-        owner = scope.parent
-        if not first or first[0].arg != value.id or owner is None or owner.kind != "class":
-            return False
-        return attr in _class_defines(owner.node)
+        found = self.scopes.lookup(value.id, self.scopes.scope(value))
+        return bool(found.bindings) and not found.star and all(
+            b.kind == "class" and attr in _class_defines(b.node) for b in found.bindings)
 
     # --- checks, one per kind of node -----------------------------------------------------
 
@@ -381,7 +375,7 @@ def _class_defines(node: ast.ClassDef) -> set[str]:
 
 def _own_attributes(tree: ast.Module) -> set[str]:
     """Attribute names the learner's file defines itself (``self._cache = ...``, methods, class attributes):
-    a private name of the learner's own is theirs to use."""
+    a private name of the learner's own is theirs to use, unless torch's objects have it too."""
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
