@@ -85,6 +85,8 @@ def kinds(source, forbidden=SOFTMAX):
     ("import torch\nclass M(torch.overrides.TorchFunctionMode):\n    pass\n", (), [(2, "module")]),
     ("from . import helpers\n", (), [(1, "module")]),
     ("x = t._base\n", (), [(1, "private_attribute")]),
+    ("__name__ = '__main__'\nif __name__ == '__main__':\n    import sys\n", (), [(1, "dunder"), (3, "module")]),
+    ("if __name__ == '__main__':\n    import sys\nm = sys.modules\n", (), [(2, "module")]),   # used outside
     ("class A:\n    _grad_fn = None\n    def f(self):\n        return self._grad_fn\n", (),
      [(4, "private_attribute")]),                                     # a name torch's tensors have
     ("class S:\n    def softmax(self, x):\n        return x\n    def f(self, x):\n        return self.softmax(x)\n",
@@ -116,6 +118,7 @@ def test_refused(source, forbidden, expected):
     "class Act:\n    @staticmethod\n    def softmax(x):\n        return x\nf = Act.softmax\n",  # the class's own
     "import torch\nT = torch.Tensor\ny = T.exp(x)\n",
     "import torch\nl = lambda z: torch.exp(z)\n",
+    "import torch\nif __name__ == '__main__':\n    import sys, time\n    print(sys.argv, time.time())\n",  # never runs
     "def broken(:\n",                                                                       # not parsed: nothing
 ])
 def test_accepted(source):
@@ -182,3 +185,9 @@ def test_the_learners_folder_is_never_imported_on_the_trusted_side(tmp_path, mon
     monkeypatch.delitem(sys.modules, "fractions", raising=False)
     assert find_routes("import fractions\nf = fractions.Fraction(1, 2)\n") == []
     assert "learner" not in repr(sys.modules.get("fractions"))
+
+
+def test_a_chain_of_aliases_too_deep_to_follow_is_refused():
+    source = "import torch\na0 = torch.nn.functional\n" + "".join(f"a{i + 1} = a{i}\n" for i in range(5000)) + \
+        "y = a5000.nll_loss(x, t)\n"
+    assert [f.kind for f in find_routes(source, NLL)] in (["too_complex"], ["forbidden"])

@@ -136,3 +136,10 @@ def test_findings_name_their_line_in_both_languages():
 
 def test_constants_stay_constant():
     assert not CONST.any
+
+
+def test_a_file_too_tangled_to_read_fails_the_rule():
+    """2**400 call paths: the analysis stops at its budget and fails the rule (never passes it)."""
+    helpers = "".join(f"def h{i}(a, b):\n    return h{i + 1}(a, b) + h{i + 1}(b, a)\n" for i in range(400))
+    source = f"import torch\n{helpers}def h400(a, b):\n    return a\n\n\ndef target_scores(l, t):\n    return h0(l, t)\n"
+    assert loops(source) == ["too_complex"]

@@ -229,6 +229,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                             "turns do work: it is a loop over the batch",
                       "ko": "{line}번째 줄: `{code}` 부분 때문에 배치 크기에 따라 반복을 멈추거나 일할 차례를 "
                             "고릅니다. 배치에 대한 반복문입니다"},
+    "rule.too_complex": {"en": "line {line}: the file is too large or too tangled for the rule to read within its "
+                               "limits: write the graded functions more simply",
+                         "ko": "{line}번째 줄: 파일이 너무 크거나 복잡해서 규칙이 제한 안에 읽을 수 없습니다. 채점하는 "
+                               "함수를 더 단순하게 작성하세요"},
     "rule.loop_unresolved": {"en": "line {line}: {name} is not defined in your file as a function "
                                    "(def {name}(...):), so the rule cannot check it",
                              "ko": "{line}번째 줄: 파일에 {name} 함수가 def {name}(...): 형태로 정의되어 있지 않아 "

@@ -61,6 +61,7 @@ ALLOWED_DUNDERS = frozenset({
     "__rpow__", "__matmul__", "__rmatmul__", "__post_init__",
 })
 ALLOWED_DUNDER_NAMES = frozenset({"__name__", "__doc__", "__file__", "__all__", "__version__", "__author__"})
+SETTABLE_DUNDER_NAMES = frozenset({"__doc__", "__all__", "__version__", "__author__"})   # never __name__
 TORCH_HOOKS = frozenset({"__torch_function__", "__torch_dispatch__"})   # see every torch call, and its callee
 
 # The interpreter's introspection attributes (frames, code objects, generators, tracebacks): the way from

@@ -103,6 +103,13 @@ CONSTANT_ITERATORS = frozenset({"parameters", "named_parameters", "buffers", "na
 CONTAINERS = frozenset({"enumerate", "reversed", "list", "tuple", "set", "frozenset", "sorted", "iter"})
 
 
+BUDGET = 50_000    # abstract evaluations per graded function: the course's solutions need at most ~600
+
+
+class TooComplex(Exception):
+    """The file is too large or too tangled to read within the budget: the rule fails (never passes)."""
+
+
 @dataclass
 class _Function:
     node: ast.AST                 # FunctionDef, AsyncFunctionDef or Lambda
@@ -123,6 +130,14 @@ class LoopAnalysis:
         self._classes_done: set[int] = set()
         self.stored_attributes = {n.attr for n in ast.walk(self.tree)
                                   if isinstance(n, ast.Attribute) and isinstance(n.ctx, ast.Store)}
+        self._methods: dict[str, list[ast.AST]] = {}
+        for cls in ast.walk(self.tree):
+            if isinstance(cls, ast.ClassDef):
+                for stmt in cls.body:
+                    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                        self._methods.setdefault(stmt.name, []).append(stmt)
+        self._free: dict[int, frozenset] = {}
+        self.budget = BUDGET
 
     # --- entries ----------------------------------------------------------------------------
 
@@ -200,9 +215,19 @@ class LoopAnalysis:
 
     def methods(self, attr: str) -> list[_Function]:
         """Every method called ``attr`` in the learner's classes (``self.helper(x)``)."""
-        return [self._function(stmt) for cls in ast.walk(self.tree) if isinstance(cls, ast.ClassDef)
-                for stmt in cls.body if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
-                and stmt.name == attr]
+        return [self._function(stmt) for stmt in self._methods.get(attr, [])]
+
+    def free_names(self, node: ast.AST) -> frozenset:
+        """The names a nested function reads: the part of its closure that matters."""
+        if id(node) not in self._free:
+            self._free[id(node)] = frozenset(n.id for n in ast.walk(node)
+                                             if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load))
+        return self._free[id(node)]
+
+    def spend(self) -> None:
+        self.budget -= 1
+        if self.budget < 0:
+            raise TooComplex()
 
     def call_growing(self, function: _Function, at: ast.AST, grows: bool = True) -> V:
         """Read ``function`` as if called with growing arguments (``self`` included: an object built from
@@ -241,7 +266,9 @@ class LoopAnalysis:
             if not synthetic:
                 self._recursion(node, params, bound, arg_nodes, at)
             return GROWS
-        key = (id(node), tuple(sorted(bound.items())), tuple(sorted((env or {}).items())))
+        free = self.free_names(node)
+        env = {k: v for k, v in (env or {}).items() if k in free and k not in bound}
+        key = (id(node), tuple(sorted(bound.items())), tuple(sorted(env.items())))
         if key in self._done:
             return self._done[key]
         self._done[key] = GROWS
@@ -477,6 +504,7 @@ class _Evaluator:
     def eval(self, node: ast.expr | None) -> V:
         if node is None:
             return CONST
+        self.a.spend()
         method = getattr(self, f"_eval_{type(node).__name__}", None)
         if method is not None:
             return method(node)
@@ -934,12 +962,15 @@ def find_batch_loops(source: str, name: str, args: tuple[V, ...], large: int, ha
         return []
     entries = [(name, list(args), {})]
     if harness and harness_source:
-        entries = harness_entries(harness_source, harness, args) or entries
+        try:
+            entries = harness_entries(harness_source, harness, args) or entries
+        except (SyntaxError, ValueError, RecursionError, TooComplex):
+            pass
     try:
         for entry, values, kwargs in entries:
             analysis.graded(entry, tuple(values), kwargs)
-    except RecursionError:
-        return [Finding(1, "loop_unresolved", name, name)]
+    except (RecursionError, TooComplex):
+        return [Finding(1, "too_complex", name, name)]
     return analysis.result()
 
 

@@ -47,7 +47,10 @@ def find_routes(source: str, forbidden: tuple[str, ...] = ()) -> list[Finding]:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return []
-    return _Checker(tree, library.forbidden(tuple(forbidden))).run()
+    try:
+        return _Checker(tree, library.forbidden(tuple(forbidden))).run()
+    except RecursionError:     # e.g. thousands of nested aliases: refused, never waved through
+        return [Finding(1, "too_complex", "", "")]
 
 
 class _Checker:
@@ -60,13 +63,33 @@ class _Checker:
         self.own_attributes = _own_attributes(tree)
 
     def run(self) -> list[Finding]:
-        nodes = list(ast.walk(self.tree))
+        dead = self._main_block()
+        nodes = [node for node in ast.walk(self.tree) if id(node) not in dead]
         nodes += self._string_annotations(nodes)
         for node in nodes:
             handler = getattr(self, f"_check_{type(node).__name__}", None)
             if handler is not None:
                 handler(node)
         return sorted_unique(self.findings)
+
+    def _main_block(self) -> set[int]:
+        """The nodes of ``if __name__ == "__main__":`` at the top of the file: code that never runs when
+        the grader imports the file (``__name__`` cannot be assigned), so it may test, print, time...
+        Unless a name it binds is used outside it."""
+        dead: set[int] = set()
+        for stmt in self.tree.body:
+            if isinstance(stmt, ast.If) and _is_main_test(stmt.test):
+                dead.update(id(node) for part in stmt.body for node in ast.walk(part))
+        if not dead:
+            return dead
+        for node in ast.walk(self.tree):
+            if isinstance(node, ast.Name) and node.id == "__name__" and not isinstance(node.ctx, ast.Load):
+                return set()
+            if isinstance(node, ast.Name) and id(node) not in dead:
+                found = self.scopes.lookup(node.id, self.scopes.scope(node))
+                if any(id(b.node) in dead for b in found.bindings):
+                    return set()
+        return dead
 
     def report(self, node: ast.AST, kind: str, name: str = "") -> None:
         if id(node) in self.reported:
@@ -197,7 +220,8 @@ class _Checker:
             self.report(node, "forbidden", _forbidden_name(found, entry))
 
     def _check_Name(self, node: ast.Name) -> None:
-        if library.is_dunder(node.id) and node.id not in library.ALLOWED_DUNDER_NAMES:
+        allowed = library.ALLOWED_DUNDER_NAMES if isinstance(node.ctx, ast.Load) else library.SETTABLE_DUNDER_NAMES
+        if library.is_dunder(node.id) and node.id not in allowed:
             scope = self.scopes.scope(node)
             if node.id in library.TORCH_HOOKS:
                 self.report(node, "torch_hook", node.id)
@@ -348,6 +372,14 @@ def _imported(path: str, from_import: bool):
     else:
         found = library.module(path)
     return found if isinstance(found, Lib) else BAD
+
+
+def _is_main_test(test: ast.expr) -> bool:
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1 and isinstance(test.ops[0], ast.Eq)):
+        return False
+    sides = [test.left, test.comparators[0]]
+    return any(isinstance(s, ast.Name) and s.id == "__name__" for s in sides) and \
+        any(isinstance(s, ast.Constant) and s.value == "__main__" for s in sides)
 
 
 def _literal_name(call: ast.Call) -> str | None:
