@@ -27,7 +27,8 @@ from torchkata.launcher import Call, LearnerError, ReferenceFailed
 from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance, values_match
 
 __all__ = ["SpecFailure", "LearnerError", "ReferenceFailed", "fail", "expect", "expect_equal", "expect_tensor",
-           "expect_close", "count_ops", "expect_vectorised", "LoopsOverBatch", "tolerance", "values_match", "close_mask", "magnitude"]
+           "expect_close", "count_ops", "expect_vectorised", "LoopsOverBatch", "tolerance", "values_match",
+           "close_mask", "magnitude"]
 
 Words = Union[str, dict]   # one text for all languages, or {"en": ..., "ko": ...}
 
