@@ -69,9 +69,11 @@ def test_loops_over_the_batch_are_found(body, kind):
     "    k = (len(t) + 3) // 4\n    return torch.cat([l[c * k:(c + 1) * k].gather(1, t[c * k:(c + 1) * k, None]) "
     "for c in range(4)])[:, 0]\n",                                                     # four chunks
     "    for col in l.T:\n        pass\n    return l.gather(1, t[:, None])[:, 0]\n",     # over the columns
+    "    for i, j in product(range(2), range(2)):\n        pass\n    return l.gather(1, t[:, None])[:, 0]\n",
 ])
 def test_constant_loops_and_vectorised_code_pass(body):
-    source = f"import torch\n\n\ndef target_scores(l, t):\n{body}"
+    source = f"import torch\nfrom itertools import product\n\n\ndef _unused(x):\n    return [r for r in x]\n\n\n" \
+             f"KEEP = [_unused]\n\n\ndef target_scores(l, t):\n{body}"
     assert loops(source) == []
 
 

@@ -445,9 +445,7 @@ class Interpreter:
         if path is not None and path.startswith("builtins."):
             return self._builtin(node, path[len("builtins."):], args, kwargs)
         if path is not None:
-            library = self._library(node, path, args, kwargs)
-            if library is not None:
-                return library
+            return self._library(node, path, args, kwargs)
         if isinstance(func, ast.Name):
             own = self.a.own_functions(func)
             classes = self.a.own_classes(func)
@@ -464,8 +462,10 @@ class Interpreter:
         if isinstance(func, ast.Lambda):
             return self.a.call(self.a.function_at(func), args, kwargs, node, list(node.args), env=self._closure())
         callee = self.eval(func) if not isinstance(func, ast.Name) else self.env.get(func.id, CONST)
-        if not isinstance(func, ast.Attribute) and self.reporting:
-            self.a.escape()                            # a callee the analysis cannot name
+        if not isinstance(func, (ast.Attribute, ast.Call)) and self.reporting:
+            # a callee the analysis cannot name (a parameter, a dict entry): calls of functions returned by
+            # calls (torch.vmap(f)(x), make()(x)) need nothing more: what was passed or returned was read
+            self.a.escape()
         return derived(callee, *args, *kwargs.values())
 
     def _closure(self) -> dict[str, V]:
@@ -513,7 +513,7 @@ class Interpreter:
             self._called_back([k.value for k in node.keywords if k.arg == "key"])
         return derived(*args, *kwargs.values())
 
-    def _library(self, node: ast.Call, path: str, args: list[V], kwargs: dict[str, V]) -> V | None:
+    def _library(self, node: ast.Call, path: str, args: list[V], kwargs: dict[str, V]) -> V:
         if path in PER_ELEMENT:
             self.report(node, "loop_per_element")
             self._called_back(node.args[:1])
@@ -531,11 +531,9 @@ class Interpreter:
         if path in VECTORISERS:
             self._called_back(node.args[:1], grows=False)
             return CONST
-        if path.startswith(("math.", "torch.")):
-            if path in ("torch.arange", "torch.randperm") and args:
-                return tensor((any(a.any for a in args),), (0,))
-            return derived(*args, *kwargs.values())
-        return None
+        if path in ("torch.arange", "torch.randperm") and args:
+            return tensor((any(a.any for a in args),), (0,))
+        return derived(*args, *kwargs.values())     # any other library function: no Python loop of the learner's
 
     def _called_back(self, functions: list[ast.expr], grows: bool = True) -> None:
         """Functions of the learner's handed to something that calls them (map, sorted's key, vmap):
