@@ -64,6 +64,8 @@ def kinds(source, forbidden=SOFTMAX):
     ("globals()['x'] = 1\n", (), [(1, "dynamic_code")]),
     ("v = vars()\nl = locals()\n", (), [(1, "dynamic_code"), (2, "dynamic_code")]),
     ("import ctypes\n", (), [(1, "module")]),
+    ("import logging\nd = logging.config\n", (), [(2, "module")]),           # logging, but not its config loader
+    ("import os\nos.system('python -c 1')\n", (), [(1, "module")]),
     ("import inspect\nf = inspect.currentframe()\n", (), [(1, "module")]),
     ("def f():\n    pass\ng = f.__globals__\n", (), [(3, "dunder")]),
     ("def f():\n    pass\nc = f.__code__\n", (), [(3, "dunder")]),
@@ -106,6 +108,7 @@ def test_refused(source, forbidden, expected):
     "        self._cache = None\n    def forward(self, x):\n        return self._cache or x\n",
     "import torch\n@torch.no_grad()\ndef f(x):\n    with torch.no_grad():\n        return x\n",
     "import math, functools, itertools, operator, typing\nfrom typing import Optional\nimport numpy as np\n",
+    "import logging, re, json, warnings, time, dataclasses, collections, copy\nlog = logging.getLogger(__name__)\n",
     "from __future__ import annotations\nimport torch\ndef f(x: torch.Tensor | None) -> 'torch.Tensor':\n    return x\n",
     "import torch\nif __name__ == '__main__':\n    print(torch.__version__, f.__name__)\n",
     "import torch\nname = getattr(x, 'shape')\nok = hasattr(x, 'dtype')\n",

@@ -31,7 +31,8 @@ from functools import lru_cache
 ALLOWED_MODULES = frozenset({
     "__future__", "math", "cmath", "random", "statistics", "numbers", "fractions", "decimal", "itertools",
     "functools", "operator", "collections", "collections.abc", "dataclasses", "enum", "abc", "copy",
-    "contextlib", "warnings", "typing", "typing_extensions", "time", "heapq", "bisect",
+    "contextlib", "warnings", "typing", "typing_extensions", "time", "heapq", "bisect", "logging", "re", "json",
+    "pprint", "textwrap",
     "numpy", "numpy.linalg", "numpy.random", "numpy.fft",
     "torch", "torch.utils", "torch.functional", "torch.random", "torch.types", "torch.version",
     "torch.return_types", "torch.quasirandom", "torch.torch_version",
