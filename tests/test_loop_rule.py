@@ -38,6 +38,12 @@ def loops(source, name="target_scores", args=ARGS):
      "    return torch.cat(out)[:, 0]\n", "loop_long"),
     ("    return torch.cat([l[i:i + 1].gather(1, t[i:i + 1, None]) for i in range(64)])[:, 0]\n", "loop_long"),
     ("    return torch.stack([l[i, t[i]] for i in range(16) if i < len(t)])\n", "loop_cut"),
+    ("    out = []\n    for i in range(int(64.0)):\n        out.append(l[i:i + 1].gather(1, t[i:i + 1, None]))\n"
+     "    return torch.cat(out)[:, 0]\n", "loop_long"),
+    ("    out = []\n    for i in range(int(l.sum() * 0 + 64)):\n        out.append(l[i:i + 1])\n"
+     "    return torch.cat(out)[:, 0]\n", "loop_for"),
+    ("    out, i = [], 0\n    while i < K:\n        out.append(l[i:i + 1, 0])\n        i += 1\n"
+     "    return torch.cat(out)\n", "loop_rows"),
     ("    out = []\n    for i in range(16):\n        if i >= len(t):\n            break\n"
      "        out.append(l[i, t[i]])\n    return torch.stack(out)\n", "loop_cut"),
     ("    out = []\n    for i in range(16):\n        if i < t.shape[0]:\n            out.append(l[i, t[i]])\n"
@@ -52,7 +58,7 @@ def loops(source, name="target_scores", args=ARGS):
      "        return torch.stack([a[i, b[i]] for i in range(a.size(0))])\n", "loop_comprehension"),
 ])
 def test_loops_over_the_batch_are_found(body, kind):
-    source = f"import functools, itertools, numpy, torch\n\n\ndef target_scores(l, t):\n{body}"
+    source = f"import functools, itertools, numpy, torch\nK = len(open.__doc__)\n\n\ndef target_scores(l, t):\n{body}"
     assert kind in loops(source)
 
 

@@ -225,6 +225,10 @@ MESSAGES: dict[str, dict[str, str]] = {
                              "and works on the input in each: it is a loop over the batch",
                        "ko": "{line}번째 줄: `{code}`에 대한 반복문은 확인하는 가장 큰 배치 크기만큼 돌면서 매번 "
                              "입력을 처리합니다. 배치에 대한 반복문입니다"},
+    "rule.loop_rows": {"en": "line {line}: a loop over `{code}` picks the rows of the batch one at a time with its "
+                             "counter (x[i]): it is a loop over the batch",
+                       "ko": "{line}번째 줄: `{code}`에 대한 반복문은 카운터로 배치의 행을 하나씩 꺼냅니다(x[i]). "
+                             "배치에 대한 반복문입니다"},
     "rule.loop_cut": {"en": "line {line}: `{code}` makes the batch size decide when a loop stops or which of its "
                             "turns do work: it is a loop over the batch",
                       "ko": "{line}번째 줄: `{code}` 부분 때문에 배치 크기에 따라 반복을 멈추거나 일할 차례를 "

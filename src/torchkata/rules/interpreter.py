@@ -199,6 +199,9 @@ class Interpreter:
         if count is not None and count >= self.a.large and self._mentions_growing(body):
             self.report(header, "loop_long")
             return
+        if count is None and self._indexes_rows(body, counters):
+            self.report(header, "loop_rows")
+            return
         for node, tests in _walk_with_tests(body):
             if isinstance(node, ast.Compare) and self._compares_counter(node, counters):
                 self.report(node, "loop_cut")
@@ -209,6 +212,20 @@ class Interpreter:
             if isinstance(node, ast.Try) and self._mentions_growing(node.body):
                 self.report(node, "loop_cut")
                 return
+
+    def _indexes_rows(self, body: list[ast.stmt], counters: set[str]) -> bool:
+        """``x[i]``, ``x[i:i + 1]``: the loop's counter picks rows along a dimension that grows. With a length
+        the analysis cannot tell, such a loop could visit every row of any batch."""
+        for node, _ in _walk_with_tests(body):
+            if not isinstance(node, ast.Subscript) or not counters:
+                continue
+            first = node.slice.elts[0] if isinstance(node.slice, ast.Tuple) and node.slice.elts else node.slice
+            base = self.eval(node.value)
+            rows_grow = base.dims[0] if base.dims else base.grows
+            if rows_grow and not base.shape and any(isinstance(n, ast.Name) and n.id in counters
+                                                   for n in ast.walk(first)):
+                return True
+        return False
 
     def _compares_counter(self, node: ast.Compare, counters: set[str]) -> bool:
         sides = [node.left, *node.comparators]
@@ -250,7 +267,7 @@ class Interpreter:
     def _eval_Constant(self, node: ast.Constant) -> V:
         value = node.value
         if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return V(value=value if isinstance(value, int) else None, number=True)
+            return V(value=value, number=True)    # a float too: int(64.0) is a known bound
         return CONST
 
     def _eval_Name(self, node: ast.Name) -> V:
@@ -298,7 +315,7 @@ class Interpreter:
             return V(grows=base.elem, elem=base.elem, number=True)
         if isinstance(index, ast.Slice):
             return V(shape=True, elem=any(base.dims))
-        if position is None or not -len(base.dims) <= position < len(base.dims):
+        if not isinstance(position, int) or not -len(base.dims) <= position < len(base.dims):
             return V(grows=any(base.dims), elem=any(base.dims), number=True)
         grows = base.dims[position]
         return V(grows=grows, value=None if grows or not base.sizes else base.sizes[position], number=True)
@@ -484,8 +501,7 @@ class Interpreter:
         if name == "range":
             grows = any(a.any for a in args)
             values = [a.value for a in args]
-            count = len(range(*values)) if args and all(v is not None for v in values) and len(values) <= 3 \
-                and values[-1] != 0 else None
+            count = _range_length(values)
             return V(grows=grows, count=count)
         if name in CONSUMERS and len(node.args) == 1 and first.grows:
             self.report(node, "loop_builtin")
@@ -501,7 +517,10 @@ class Interpreter:
         if name == "iter" and len(args) == 2:
             return GROWS
         if name in ("int", "float", "abs", "round") and len(args) == 1:
-            return V(grows=first.any, elem=first.any, value=first.value, number=True)
+            known = first.value
+            if known is not None and name in ("int", "round"):
+                known = _integer(known, name)
+            return V(grows=first.any, elem=first.any, value=known, number=True)
         if name in ("min", "max") and len(args) == 1:
             return derived(first)
         if name in ("min", "max") and all(a.number for a in args):
@@ -583,6 +602,22 @@ class Interpreter:
                 self.a.call(method, [base, *args], kwargs, node)
             if attr in self.a.stored_attributes and not self.a.methods(attr):
                 self.a.escape()                        # self.fn(x), where self.fn = some function
+        return None
+
+
+def _integer(value, how: str):
+    try:
+        return int(value) if how == "int" else round(value)
+    except (OverflowError, ValueError, TypeError):
+        return None
+
+
+def _range_length(values: list) -> int | None:
+    if not values or len(values) > 3 or any(not isinstance(v, int) or isinstance(v, bool) for v in values):
+        return None
+    try:
+        return len(range(*values))
+    except (ValueError, OverflowError):
         return None
 
 

@@ -17,7 +17,7 @@ class V:
     sizes: tuple[int, ...] | None = None
     shape: bool = False
     elem: bool = False
-    value: int | None = None
+    value: int | float | None = None
     count: int | None = None
     number: bool = False
 
