@@ -13,9 +13,10 @@ whose condition grows; ``sum``/``max``/``min``/``sorted``/``any``/``all``/``map`
 ``functools.reduce``/``itertools.accumulate``/``starmap`` over a growing iterable; an element-wise
 Python callback (``Tensor.apply_``, ``numpy.vectorize``...); recursion with a growing argument; and
 a loop over a constant that is cut to the batch: stopped or filtered by comparing its counter
-with a size, ended by an exception, or as long as the largest batch the rule tries. A loop over a
-constant (``for d in range(3)``, a literal tuple, ``x.shape``, ``range(x.dim())``, a weight's rows,
-``model.parameters()``) is not a loop over the batch.
+with a size, ended by an exception, as long as the largest batch the rule tries, or of a length the
+analysis cannot tell while its counter picks rows (``x[i]``). A loop over a constant (``for d in
+range(3)``, a literal tuple, ``x.shape``, ``range(x.dim())``, a weight's rows, ``model.parameters()``)
+is not a loop over the batch.
 """
 from __future__ import annotations
 
