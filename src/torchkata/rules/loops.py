@@ -29,7 +29,7 @@ from torchkata.rules.scopes import FileScopes, Scope
 from torchkata.rules.values import CONST, GROWS, MODULE, V, argument, tensor
 
 
-BUDGET = 50_000    # abstract evaluations per graded function: the course's solutions need at most ~600
+BUDGET = 20_000    # abstract evaluations per graded function: the course's solutions need at most ~600
 
 
 class TooComplex(Exception):
