@@ -211,7 +211,8 @@ def test_links_planted_in_the_sandbox_never_make_the_grader_read_another_file(co
     result = grade(course, softmax, worker, planting)
     assert "SECRET-ANSWERS" not in json.dumps(result.to_dict())
     assert secret.read_text() == "SECRET-ANSWERS"
-    assert result.solved
+    # every spec passes; `import os` itself is refused by the forbidden-API rule (torchkata.rules)
+    assert all(t.status == "passed" for t in result.tests if t.kind == "spec")
 
 
 def test_forbidden_api_withholds_the_score(course, softmax, worker, tmp_path):

@@ -22,7 +22,6 @@ import pytest
 from torchkata import __version__, protocol
 from torchkata.catalogue import Course, Kata, KataError, builtin_course_root
 from torchkata.diagnosis import diagnose
-from torchkata.forbidden import find_forbidden
 from torchkata.i18n import t
 from torchkata.implementations import Job, LearnerRunner, RecordedRunner, TrustedRunner, load_recordings
 from torchkata.launcher import Limits, Worker
@@ -401,9 +400,13 @@ def unreadable_result(kata: Kata, path: Path, why: str, options: Options, starte
 
 
 def forbidden_rule(kata: Kata, source: str, lang: str) -> TestResult:
-    uses = find_forbidden(source, kata.forbidden)
-    message = "\n".join(t("forbidden_found", lang, name=name, line=line) for name, line in uses)
-    return TestResult(name=t("forbidden_rule", lang), visibility="public", status="failed" if uses else "passed",
+    """The forbidden-API rule, decided here from the source alone (see :mod:`torchkata.rules.routes`): every
+    use of a forbidden API and every route that could reach one without naming it, each with its line. A
+    failure withholds the kata's score; the worker's run-time guard is only defence in depth."""
+    from torchkata.rules import routes_of
+    findings = routes_of(source, tuple(kata.forbidden))
+    message = "\n".join([f.message(lang) for f in findings] + ([t("forbidden_withheld", lang)] if findings else []))
+    return TestResult(name=t("forbidden_rule", lang), visibility="public", status="failed" if findings else "passed",
                       points=0.0, max_points=0.0, message=message, kind="rule")
 
 

@@ -309,6 +309,124 @@ MESSAGES: dict[str, dict[str, str]] = {
     "isolation.partial": {"en": "partial", "ko": "일부"},
     "isolation.basic": {"en": "basic", "ko": "기본"},
     "isolation.none": {"en": "none", "ko": "없음"},
+    # rules decided from the source (torchkata.rules): one message per finding, naming the line
+    "forbidden_withheld": {"en": "While any of these remains, the kata's score is 0.",
+                           "ko": "이 중 하나라도 남아 있으면 이 카타의 점수는 0점입니다."},
+    "rule.forbidden": {"en": "line {line}: `{code}` uses {name}, which this kata forbids: compute it yourself with "
+                             "the operations the prompt allows",
+                       "ko": "{line}번째 줄 `{code}`: 이 카타에서 금지한 {name} API를 씁니다. 문제에서 허용하는 "
+                             "연산으로 직접 계산하세요"},
+    "rule.private": {"en": "line {line}: `{code}` reaches {name}, a private part of the library (a name starting "
+                           "with _): use its public API, such as torch.exp(x) or x.sum(dim=1)",
+                     "ko": "{line}번째 줄 `{code}`: 라이브러리 내부용 이름(밑줄 _로 시작하는 이름)인 {name}에 "
+                           "접근합니다. torch.exp(x)나 x.sum(dim=1) 같은 공개 API를 쓰세요"},
+    "rule.dunder": {"en": "line {line}: `{code}` uses {name}, an attribute that can reach any API without naming "
+                          "it, so it is not allowed here: call the functions you need by their names",
+                    "ko": "{line}번째 줄 `{code}`: {name} 같은 내부 속성은 이름을 쓰지 않고도 아무 API에나 닿을 "
+                          "수 있어 여기서는 쓸 수 없습니다. 필요한 함수를 이름으로 직접 호출하세요"},
+    "rule.introspection": {"en": "line {line}: `{code}` uses {name}, which reaches the interpreter's frames and "
+                                 "code, so it is not allowed here: call the functions you need by their names",
+                           "ko": "{line}번째 줄 `{code}`: {name} 속성은 인터프리터의 프레임과 코드에 접근하므로 "
+                                 "여기서는 쓸 수 없습니다. 필요한 함수를 이름으로 직접 호출하세요"},
+    "rule.module": {"en": "line {line}: `{code}` uses the module {name}, which code in this kata may not use: "
+                          "import only torch, numpy, math and the standard library's computing modules "
+                          "(functools, itertools, typing...)",
+                    "ko": "{line}번째 줄 `{code}`: 이 카타의 코드에서는 {name} 모듈을 쓸 수 없습니다. torch, "
+                          "numpy, math와 functools, itertools, typing 같은 계산용 표준 모듈만 import하세요"},
+    "rule.reflective": {"en": "line {line}: `{code}` uses {name}, which looks code up by a name given at run "
+                              "time: call the function you need by its name instead",
+                        "ko": "{line}번째 줄 `{code}`: 실행 중에 주어진 이름으로 코드를 찾아오는 {name} 기능은 "
+                              "쓸 수 없습니다. 필요한 함수를 이름으로 직접 호출하세요"},
+    "rule.unknown": {"en": "line {line}: `{code}`: {name} is not a public name of the library: check the "
+                           "spelling, and use the public API",
+                     "ko": "{line}번째 줄 `{code}`: {name} 이름은 라이브러리의 공개 API에 없습니다. 철자를 "
+                           "확인하고 공개 API를 쓰세요"},
+    "rule.library_change": {"en": "line {line}: `{code}` changes {name}, a part of the library: leave torch as "
+                                  "it is and write a function of your own instead",
+                            "ko": "{line}번째 줄 `{code}`: 라이브러리의 일부인 {name} 값을 바꿉니다. torch는 "
+                                  "그대로 두고 필요한 함수를 직접 작성하세요"},
+    "rule.private_attribute": {"en": "line {line}: `{code}` uses {name}, a private attribute your file does not "
+                                     "define: use the public attributes and methods",
+                               "ko": "{line}번째 줄 `{code}`: 파일에서 직접 정의하지 않은 내부 속성 {name}에 "
+                                     "접근합니다. 공개 속성과 메서드를 쓰세요"},
+    "rule.torch_hook": {"en": "line {line}: `{code}`: {name} intercepts every torch call, so it is not allowed "
+                              "here: write the computation directly",
+                        "ko": "{line}번째 줄 `{code}`: 모든 torch 호출을 가로채는 {name} 훅은 여기서 쓸 수 "
+                              "없습니다. 계산을 직접 작성하세요"},
+    "rule.module_value": {"en": "line {line}: `{code}` uses the module {name} as a value: a module may only be "
+                                "named, as in F.relu(x) or F = torch.nn.functional; call its functions by name",
+                          "ko": "{line}번째 줄 `{code}`: {name} 모듈을 값처럼 다룹니다. 모듈은 F.relu(x)나 "
+                                "F = torch.nn.functional처럼 이름으로만 쓸 수 있으니 함수도 이름으로 호출하세요"},
+    "rule.dynamic_attribute": {"en": "line {line}: `{code}`: {name}() is allowed only with a name written in "
+                                     "quotes: write the attribute itself, as in torch.exp(x) or layer.weight",
+                               "ko": "{line}번째 줄 `{code}`: {name}()에는 따옴표로 직접 쓴 이름만 넘길 수 "
+                                     "있습니다. torch.exp(x)나 layer.weight처럼 속성 이름을 코드에 직접 쓰세요"},
+    "rule.dynamic_code": {"en": "line {line}: `{code}`: {name} finds or runs code by name at run time, so it "
+                                "is not allowed here: write the code itself",
+                          "ko": "{line}번째 줄 `{code}`: {name} 기능은 실행 중에 이름으로 코드를 찾거나 "
+                                "실행하므로 여기서는 쓸 수 없습니다. 코드를 직접 작성하세요"},
+    "rule.builtin": {"en": "line {line}: `{code}`: the builtin {name}() is not available in this kata's code: "
+                           "compute the result with torch",
+                     "ko": "{line}번째 줄 `{code}`: 이 카타의 코드에서는 내장 함수 {name}() 사용이 허용되지 "
+                           "않습니다. torch로 결과를 계산하세요"},
+    "rule.computed_name": {"en": "line {line}: `{code}`: {name} is allowed only with names written in quotes: "
+                                 "write the attribute itself",
+                           "ko": "{line}번째 줄 `{code}`: {name} 함수에는 따옴표로 직접 쓴 이름만 넘길 수 "
+                                 "있습니다. 속성 이름을 코드에 직접 쓰세요"},
+    "loop_rule_failed": {"en": "{what} loops over the rows in Python: this rule asks for one vectorised "
+                               "computation for the whole batch",
+                         "ko": "{what}: 파이썬 반복문으로 행을 하나씩 처리합니다. 이 규칙은 배치 전체를 한 번에 "
+                               "처리하는 벡터화 연산을 요구합니다"},
+    "loop_rule_advice": {"en": "Work on the whole batch at once: broadcasting, indexing with a tensor "
+                               "(x[idx], x.gather(...)), reductions along a dim (x.sum(dim=1)).",
+                         "ko": "배치 전체를 한 번에 처리하세요. 브로드캐스팅, 텐서로 인덱싱(x[idx], "
+                               "x.gather(...)), dim을 지정한 리덕션(x.sum(dim=1))을 쓰면 됩니다."},
+    "loop_rule_routes": {"en": "{what} cannot be checked for loops: your file reaches code in ways the rule "
+                               "cannot follow",
+                         "ko": "{what}: 규칙이 따라갈 수 없는 방식으로 코드에 접근하므로 반복문 여부를 확인할 수 "
+                               "없습니다"},
+    "loop_rule_wrong": {"en": "{what} does not compute the right result for a batch of {size}: this rule gives "
+                              "its points only to a correct result (the other tests show what differs)",
+                        "ko": "{what}: 배치 크기 {size}에서 올바른 결과를 계산하지 못합니다. 이 규칙의 점수는 "
+                              "결과가 올바를 때만 줍니다(무엇이 다른지는 다른 테스트에서 확인하세요)"},
+    "rule.loop_for": {"en": "line {line}: a for loop over `{code}`: the number of turns grows with the batch",
+                      "ko": "{line}번째 줄: `{code}`에 대한 for 반복문은 배치가 커질수록 반복 횟수도 늘어납니다"},
+    "rule.loop_comprehension": {"en": "line {line}: a comprehension over `{code}`: the number of turns grows "
+                                      "with the batch",
+                                "ko": "{line}번째 줄: `{code}`에 대한 컴프리헨션은 배치가 커질수록 반복 횟수도 "
+                                      "늘어납니다"},
+    "rule.loop_while": {"en": "line {line}: a while loop on `{code}`: the number of turns depends on the "
+                              "batch size",
+                        "ko": "{line}번째 줄: 조건 `{code}`로 도는 while 반복문은 배치 크기에 따라 반복 횟수가 "
+                              "달라집니다"},
+    "rule.loop_builtin": {"en": "line {line}: `{code}` goes through the batch one element at a time in Python",
+                          "ko": "{line}번째 줄: `{code}` 호출은 배치의 원소를 파이썬에서 하나씩 처리합니다"},
+    "rule.loop_per_element": {"en": "line {line}: `{code}` calls a Python function once for every element",
+                              "ko": "{line}번째 줄: `{code}` 호출은 원소마다 파이썬 함수를 한 번씩 부릅니다"},
+    "rule.loop_recursion": {"en": "line {line}: `{code}` calls itself on a part of the batch: recursion over "
+                                  "the batch is a loop too",
+                            "ko": "{line}번째 줄: `{code}` 호출은 배치의 일부로 자기 자신을 다시 부릅니다. 배치에 "
+                                  "대한 재귀도 반복문입니다"},
+    "rule.loop_long": {"en": "line {line}: a loop over `{code}` takes as many turns as the largest batch checked "
+                             "and works on the input in each: it is a loop over the batch",
+                       "ko": "{line}번째 줄: `{code}`에 대한 반복문은 확인하는 가장 큰 배치 크기만큼 돌면서 매번 "
+                             "입력을 처리합니다. 배치에 대한 반복문입니다"},
+    "rule.loop_rows": {"en": "line {line}: a loop over `{code}` picks the rows of the batch one at a time with its "
+                             "counter (x[i]): it is a loop over the batch",
+                       "ko": "{line}번째 줄: `{code}`에 대한 반복문은 카운터로 배치의 행을 하나씩 꺼냅니다(x[i]). "
+                             "배치에 대한 반복문입니다"},
+    "rule.loop_cut": {"en": "line {line}: `{code}` makes the batch size decide when a loop stops or which of its "
+                            "turns do work: it is a loop over the batch",
+                      "ko": "{line}번째 줄: `{code}` 부분 때문에 배치 크기에 따라 반복을 멈추거나 일할 차례를 "
+                            "고릅니다. 배치에 대한 반복문입니다"},
+    "rule.too_complex": {"en": "line {line}: the file is too large or too tangled for the rule to read within its "
+                               "limits: write the graded functions more simply",
+                         "ko": "{line}번째 줄: 파일이 너무 크거나 복잡해서 규칙이 제한 안에 읽을 수 없습니다. 채점하는 "
+                               "함수를 더 단순하게 작성하세요"},
+    "rule.loop_unresolved": {"en": "line {line}: {name} is not defined in your file as a function "
+                                   "(def {name}(...):), so the rule cannot check it",
+                             "ko": "{line}번째 줄: 파일에 {name} 함수가 def {name}(...): 형태로 정의되어 있지 않아 "
+                                   "규칙을 확인할 수 없습니다"},
 }
 
 

@@ -27,7 +27,8 @@ from torchkata.launcher import Call, LearnerError, ReferenceFailed
 from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance, values_match
 
 __all__ = ["SpecFailure", "LearnerError", "ReferenceFailed", "fail", "expect", "expect_equal", "expect_tensor",
-           "expect_close", "expect_unchanged", "count_ops", "expect_vectorised", "tolerance", "values_match", "close_mask", "magnitude"]
+           "expect_close", "expect_unchanged", "count_ops", "expect_vectorised", "LoopsOverBatch", "tolerance",
+           "values_match", "close_mask", "magnitude"]
 
 Words = Union[str, dict]   # one text for all languages, or {"en": ..., "ko": ...}
 
@@ -275,11 +276,19 @@ def _first_difference(a, e, mask) -> dict[str, str]:
 
 def count_ops(function: Callable, *args, **kwargs) -> tuple[Any, dict]:
     """Call ``sub.fn`` (or ``sub.harness.fn``) measuring, inside the confined child, the torch
-    operations it dispatches and the lines of the learner's file it runs: (result, {"torch", "lines"})."""
+    operations it dispatches and the lines of the learner's file it runs: (result, {"torch", "lines"}).
+
+    Both the result and the counts come from the learner's process: they are *claims*. A spec may use
+    the counts only to take points away (as :func:`expect_vectorised` does), never to give them."""
     proxy, name, harness = _target(function)
     outcome = proxy._outcome(Call.make(name, args, kwargs, harness=harness, count_ops=True))
     result = proxy._unwrap(outcome)
-    return result, {"torch": int((outcome.ops or {}).get("torch", 0)), "lines": int((outcome.ops or {}).get("lines", 0))}
+    ops = outcome.ops if isinstance(outcome.ops, dict) else {}
+    return result, {kind: _count(ops.get(kind)) for kind in ("torch", "lines")}
+
+
+def _count(value: Any) -> int:
+    return int(value) if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0 else 0
 
 
 def _target(function: Callable):
@@ -289,23 +298,102 @@ def _target(function: Callable):
     return target
 
 
+class LoopsOverBatch(SpecFailure):
+    """expect_vectorised found a Python loop over the batch (in the source, or in the measured work)."""
+
+
 def expect_vectorised(function: Callable, make_args: Callable[[int], tuple], sizes: tuple[int, int] = (4, 32),
                       what: Words | None = None) -> None:
-    """The measured rule "no Python loop over the batch".
+    """The rule "no Python loop over the batch".
 
-    ``function`` is ``sub.fn`` (or ``sub.harness.fn``); ``make_args(n)`` builds its arguments
-    for a batch of ``n``. The torch operations the call dispatches, and the lines of the
-    learner's file it runs, are counted in the confined child at both sizes: a vectorised
-    implementation does the same work for any batch, a Python loop over the rows does more
-    for the larger one.
+    ``function`` is ``sub.fn`` (or ``sub.harness.fn``); ``make_args(n)`` builds its positional
+    arguments for a batch of ``n``. The points are decided on the trusted side:
+
+    1. the learner's source is read (:mod:`torchkata.rules`): no route the analysis cannot follow,
+       and no loop over the batch in ``fn`` nor in any function of theirs it calls (an argument's
+       dimension is "the batch" when its size differs between the two batches);
+    2. the learner's results at both sizes must match the reference's: the rule's points go to a
+       correct implementation only;
+    3. the torch operations and lines of the learner's file the call runs are counted in the
+       learner's child at both sizes: a claim, so it can only fail the rule (work that grows with the
+       batch), never pass it.
     """
-    _, name, _ = _target(function)
+    proxy, name, harness = _target(function)
     label = _words(what, default_key="result") if what is not None else {lang: f"{name}()" for lang in LANGS}
-    counts = [count_ops(function, *make_args(size))[1] for size in sizes]
     small, large = sizes
+    arguments = [tuple(make_args(size)) for size in sizes]
+    _expect_no_loops_in_source(proxy, name, harness, arguments, max(sizes), label)
+    measured = [count_ops(function, *args) for args in arguments]
+    for size, args, (result, _) in zip(sizes, arguments, measured):
+        if not _agrees(result, _reference_answer(proxy, name, harness, args)):
+            raise SpecFailure({lang: t("loop_rule_wrong", lang, what=label[lang], size=size) for lang in LANGS})
+    counts = [ops for _, ops in measured]
     if counts[0]["torch"] == 0 and counts[0]["lines"] == 0:
         raise SpecFailure({lang: t("no_ops", lang, what=label[lang]) for lang in LANGS})
     for kind in ("torch", "lines"):
         if counts[1][kind] > counts[0][kind]:
-            raise SpecFailure({lang: t(f"loops_{kind}", lang, what=label[lang], small=small, large=large,
-                                       ops_small=counts[0][kind], ops_large=counts[1][kind]) for lang in LANGS})
+            raise LoopsOverBatch({lang: t(f"loops_{kind}", lang, what=label[lang], small=small, large=large,
+                                          ops_small=counts[0][kind], ops_large=counts[1][kind]) for lang in LANGS})
+
+
+def _expect_no_loops_in_source(proxy, name: str, harness: bool, arguments: list[tuple], large: int,
+                               label: dict[str, str]) -> None:
+    """Steps 1 of expect_vectorised: the learner's file, read on the trusted side."""
+    from torchkata.rules import argument, find_batch_loops, routes_of
+
+    run = proxy._run
+    source = run.submission.text
+    routes = routes_of(source, tuple(run.kata.forbidden))
+    if routes:
+        raise SpecFailure({lang: t("loop_rule_routes", lang, what=label[lang]) for lang in LANGS},
+                          [f.messages() for f in routes])
+    values = tuple(argument(a, b) for a, b in zip(*arguments)) if len(arguments) == 2 else ()
+    harness_source = _harness_source(run.kata.harness) if harness else None
+    loops = find_batch_loops(source, name, values, large, harness=name if harness else None,
+                             harness_source=harness_source)
+    if loops:
+        raise LoopsOverBatch({lang: t("loop_rule_failed", lang, what=label[lang]) for lang in LANGS},
+                             [f.messages() for f in loops] + [{lang: t("loop_rule_advice", lang) for lang in LANGS}])
+
+
+def _harness_source(path) -> str | None:
+    if path is None:
+        return None
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def _reference_answer(proxy, name: str, harness: bool, args: tuple) -> Any:
+    from torchkata.plugin import ReferenceProxy
+    reference = ReferenceProxy(proxy._run, proxy._state, harness=harness)
+    return getattr(reference, name)(*args)
+
+
+def _agrees(got: Any, want: Any) -> bool:
+    """The same result, loosely (any dtype, a generous tolerance): the rule checks that the work was
+    done, the other specs how precisely."""
+    import math
+
+    import torch
+    if isinstance(want, torch.Tensor):
+        if type(got) is not torch.Tensor or got.shape != want.shape:
+            return False
+        a, e = got.detach().cpu(), want.detach().cpu()
+        if a.is_complex() or e.is_complex():
+            a, e = a.to(torch.complex128), e.to(torch.complex128)
+        elif a.is_floating_point() or e.is_floating_point():
+            a, e = a.double(), e.double()
+        else:
+            return bool((a == e).all())
+        return bool(torch.isclose(a, e, rtol=1e-3, atol=1e-5, equal_nan=True).all())
+    if isinstance(want, (list, tuple)):
+        return isinstance(got, (list, tuple)) and len(got) == len(want) and all(map(_agrees, got, want))
+    if isinstance(want, dict):
+        return isinstance(got, dict) and got.keys() == want.keys() and all(_agrees(got[k], want[k]) for k in want)
+    if isinstance(want, float) or isinstance(got, float):
+        if not isinstance(got, (int, float)) or isinstance(got, bool):
+            return False
+        return (math.isnan(got) and math.isnan(want)) or math.isclose(got, want, rel_tol=1e-4, abs_tol=1e-6)
+    return type(got) is type(want) and got == want

@@ -439,10 +439,12 @@ def _call(request: dict, module, harness, filename: str) -> dict:
 
 
 class _OpCounter:
-    """Counts what a call does, so the trusted side can tell whether the work grows with the
-    batch (a Python loop over rows): the torch functions and methods it dispatches
-    (TorchFunctionMode), and the lines of the learner's own file it executes (a trace
-    function; this catches a loop over .tolist() that dispatches no torch operation)."""
+    """Counts what a call does: the torch functions and methods it dispatches (TorchFunctionMode),
+    and the lines of the learner's own file it executes (a trace function; this catches a loop over
+    .tolist() that dispatches no torch operation). It runs beside learner code, which can replace
+    it: the counts are a claim, used by the rule "no Python loop over the batch" only to take points
+    away (work that grows with the batch). The rule's points come from the source, read on the
+    trusted side (torchkata.rules.loops)."""
 
     def __init__(self, learner_file: str):
         self.learner_file = learner_file
@@ -541,9 +543,11 @@ class ForbiddenAPIError(RuntimeError):
 
 
 def _disable_forbidden(paths: list[str], learner_file: str) -> None:
-    """Guard each forbidden function: called from the learner's own file it raises and names itself;
+    """Defence in depth only: the forbidden-API rule is decided on the trusted side from the source
+    (torchkata.rules.routes), and no point depends on this guard, which runs where the learner can
+    undo it. Each forbidden function, called from the learner's own file, raises and names itself;
     called from anywhere else (torch's internals, the kata's harness) it works as usual. Classes
-    are left alone (replacing them would break isinstance checks); the source check names them."""
+    are left alone (replacing them would break isinstance checks)."""
     for dotted in paths:
         owner_path, _, attr = dotted.rpartition(".")
         owner = _resolve(owner_path)

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from torchkata.spec import SpecFailure, expect_vectorised, fail
+from torchkata.spec import LoopsOverBatch, expect_vectorised, fail
 
 # The notes' example: a vocabulary of 10 tokens, vectors of size 3 (row i is the vector of token i).
 NOTES_TABLE = torch.tensor([[-0.2621, -0.6277, 0.5184],
@@ -52,7 +52,7 @@ def test_no_python_loop_over_the_tokens(sub):
         return torch.randint(0, 12, (n, 6), generator=gen), torch.randn(12, 12, generator=gen), 0
     try:
         expect_vectorised(sub.embedding, make_args)
-    except SpecFailure as exc:
+    except LoopsOverBatch as exc:
         fail("a Python loop over the tokens: index the table once with the whole id tensor, weight[ids], "
              "and let torch pick every row at the same time",
              "토큰마다 도는 Python 루프가 있습니다. ID 텐서 전체로 테이블을 한 번에 인덱싱하세요(weight[ids]). "
