@@ -49,6 +49,7 @@ def main(argv: list[str]) -> int:
     import torch  # after unshare: a user namespace must be entered while single-threaded
 
     torch.set_num_threads(1)  # a multi-threaded pool can deadlock a forked child
+    from torchkata import simdevice  # noqa: F401 — for the engine's device probes and harnesses, before confinement
     _cheaper_accelerator_seed_stacks()
     _import_what_every_optimizer_step_imports(torch)
     hello = {"hello": {"mechanisms": mechanisms, "landlock_abi": confinement.landlock_abi(),
@@ -415,6 +416,8 @@ def _call(request: dict, module, harness, filename: str) -> dict:
             with _OpCounter(os.path.join(job_sandbox(), filename)) as counter:
                 result = func(*args, **kwargs)
             ops = {"torch": counter.count, "lines": counter.lines}
+        elif request.get("probe"):
+            result, ops = _probe(str(request["probe"]), func, args, kwargs, skip=1 if request.get("harness") else 0), None
         else:
             result, ops = func(*args, **kwargs), None
     except AttributeError as exc:
@@ -432,6 +435,18 @@ def _call(request: dict, module, harness, filename: str) -> dict:
         return {"error": {"type": "TypeError", "message": str(exc)[:MAX_TEXT], "traceback": []}}
     except BaseException as exc:
         return {"error": _describe(exc, filename)}
+
+
+def _probe(kind: str, func, args: list, kwargs: dict, skip: int):
+    """What an engine probe (torchkata.probes) asks of a call: the arguments as they are after it
+    (``skip`` leaves out a harness's module), or its results' places on the simulated device."""
+    if kind == "args":
+        result = func(*args, **kwargs)
+        return result, list(args[skip:]), dict(kwargs)
+    if kind in ("device", "same-device"):
+        from torchkata import simdevice
+        return simdevice.probe_call(func, list(args), kwargs, place_inputs=kind == "same-device")
+    raise ValueError(f"unknown probe {kind!r}")
 
 
 class _OpCounter:
