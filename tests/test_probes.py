@@ -145,13 +145,24 @@ def test_probes_are_named_by_their_requirement_in_the_learners_language(lab, wor
     assert probe.status == "failed" and "0에서 멀리 떨어진 입력(x + 1000)에서 standardise() 함수의" in probe.message
 
 
-def test_a_probe_never_passes_what_it_could_not_check(results, lab, worker):
-    """The stub raises everywhere: every probe fails (the stub scores 0), saying why."""
+def test_a_probe_never_passes_what_it_could_not_check(lab, worker):
+    """The stub raises everywhere: every probe errs with the learner's own error (the stub scores 0). A
+    solution that is wrong on the specs' inputs earns no probe's points either: the probes say why."""
     kata = lab.get("probe-lab")
-    stub = engine.open_grader(lab, [kata], worker, lambda g: g.grade([(kata, kata.stub)], engine.Options())[0])
+    wrong = solution("\ndef standardise(x, dim=-1, eps=1e-6):\n    return x + 0\n")
+    stub, identity = engine.open_grader(lab, [kata], worker, lambda g: [g.grade([(kata, path)], engine.Options())[0]
+                                                                        for path in (kata.stub, Submission(
+                                                                            lab.root / "w.py", "w.py", wrong.encode(),
+                                                                            wrong))])
     probes = _probe_results(stub)
-    assert probes and all(t.status != "passed" for t in probes.values()) and stub.totals.points == 0
-    assert "could not check" in probes["stays accurate far from zero"].message
+    assert probes and all(t.status == "error" for t in probes.values()) and stub.totals.points == 0
+    assert "NotImplementedError" in probes["stays accurate far from zero"].message
+    probes = _probe_results(identity)
+    standardising = [t for t in probes.values() if "scaled_range" not in t.name and "again" not in t.name]
+    assert standardising and all(t.status == "failed" for t in standardising)
+    assert "could not check inputs far from zero: standardise() raised or gave wrong results on the specs' own " \
+           "inputs" in probes["stays accurate far from zero"].message
+    assert "could not check inputs unchanged" in probes["leaves `x` unchanged"].message
 
 
 def test_a_hidden_probe_draws_on_hidden_specs_and_shows_no_inputs(results):
