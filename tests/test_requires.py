@@ -148,6 +148,11 @@ def test_named_tests_must_exist():
     assert "requires[0]: no spec test 'test_public.py::test_small_values'" not in " ".join(missing)
     assert not any("test_any_dim_of_a_3d_tensor" in m for m in missing)
     assert any("'test_public.py::test_each_row_of_a_matrix'" in m for m in missing)
+    from torchkata.requirements import unknown_functions
+    assert unknown_functions(kata) == []
+    named = types.SimpleNamespace(index=2, probes=[types.SimpleNamespace(kind="unchanged", functions=("softmax",))])
+    odd = types.SimpleNamespace(stub=kata.stub, harness=kata.harness, requires=[named])
+    assert unknown_functions(odd) == ["requires[2]: the probe 'unchanged' names 'softmax', which the stub does not define"]
     requirement = types.SimpleNamespace(index=0, tests=("forbidden",))
     assert missing_tests(types.SimpleNamespace(requires=[requirement], forbidden=()), []) == [
         "requires[0]: 'forbidden' names the forbidden-API rule, but the kata forbids nothing"]

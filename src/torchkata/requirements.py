@@ -24,7 +24,7 @@ from pathlib import Path
 
 from torchkata.catalogue import FORBIDDEN_TEST, Kata, Probe, Requirement
 from torchkata.learner_files import Submission
-from torchkata.probes import probe_functions, signatures
+from torchkata.probes import kata_signatures, probe_functions, signatures
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.", "approx.")
@@ -123,6 +123,14 @@ def missing_tests(kata: Kata, planned: list) -> list[str]:
                        for f, n in known):
                 missing.append(f"requires[{requirement.index}]: no spec test {test!r} in {kata.specs}")
     return missing
+
+
+def unknown_functions(kata: Kata) -> list[str]:
+    """The functions probes name that neither the stub nor the harness defines."""
+    known = kata_signatures(kata)
+    return [f"requires[{r.index}]: the probe {p.kind!r} names {f!r}, which the "
+            f"{'harness' if f.startswith('harness.') else 'stub'} does not define"
+            for r in kata.requires for p in r.probes for f in p.functions if f not in known]
 
 
 def _spec_file(kata: Kata, course_relative: str) -> str:
@@ -323,7 +331,7 @@ def check_requirements(kata: Kata, grader, report) -> None:
                "; ".join(coverage) if coverage else
                f"{len(kata.requires)} requirements, {sum(len(v) for v in kata.context.values())} context quotes")
     plan = grader.plugin.plans.get(kata.slug)
-    missing = missing_tests(kata, plan.tests if plan is not None else [])
+    missing = missing_tests(kata, plan.tests if plan is not None else []) + unknown_functions(kata)
     report.add("requirements name existing tests", not missing, "; ".join(missing) or
                f"{sum(len(r.tests) for r in kata.requires)} tests, {sum(len(r.probes) for r in kata.requires)} probes")
     signature = signature_problems(kata)
