@@ -89,7 +89,9 @@ def test_a_requirement_needs_every_language_and_context_is_lists_of_quotes(softm
 def test_a_kata_without_requirements_still_loads(softmax_toml):
     softmax_toml.write_text(without_requirements(softmax_toml))
     kata = load_kata(softmax_toml)
-    assert kata.requires == () and kata.context == {"en": (), "ko": ()}
+    assert kata.requires == () and kata.context == {}
+    softmax_toml.write_text(without_requirements(softmax_toml) + "\n[context]\n")
+    assert load_kata(softmax_toml).context == {"en": (), "ko": ()}
 
 
 # --- the prompt's sentences ---------------------------------------------------------------------
@@ -200,12 +202,16 @@ def test_validate_fails_a_new_sentence_an_unknown_test_and_a_probe_that_catches_
     assert not stability.ok and stability.detail == "no test or probe of this requirement fails it"
 
 
-def test_a_kata_without_requirements_gets_a_warning_not_a_failure(course_copy, worker):
+def test_a_kata_without_requirements_gets_a_warning_and_an_empty_context_lists_its_sentences(course_copy, worker):
     root = course_copy()
     toml = root / "katas" / "stable-softmax" / "kata.toml"
     toml.write_text(without_requirements(toml))
     checks = _checks(root, worker)
     assert list(checks) == ["requirements"] and checks["requirements"].warning and not checks["requirements"].ok
+    toml.write_text(without_requirements(toml) + "\n[context]\n")
+    coverage = _checks(root, worker)["every sentence of the prompt is a requirement or context"]
+    assert not coverage.ok and coverage.detail.count("prompt.en: the sentence") == 6
+    assert coverage.detail.count("prompt.ko: the sentence") == 10
 
 
 def test_a_defaults_probe_needs_the_stub_to_promise_the_references_signature(course_copy, worker):

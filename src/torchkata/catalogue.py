@@ -122,6 +122,7 @@ class Kata:
     requires: tuple[Requirement, ...] = ()     # the prompt's requirements ([[requires]])
     context: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
                                     # per language: fragments of the prompt that explain and require nothing
+                                    # ({} without a [context] table)
 
     @property
     def stub(self) -> Path:
@@ -456,7 +457,9 @@ class _Reader:
 
     def context(self, languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
         """[context]: per language, fragments of the prompt's sentences that require nothing."""
-        table = self.field("context", dict, "a table with 'en' and 'ko' lists of prompt fragments", default={})
+        if "context" not in self.data:
+            return {}
+        table = self.field("context", dict, "a table with 'en' and 'ko' lists of prompt fragments")
         reader = _Reader(self.path, table, prefix="context.")
         reader.check_keys(LANGUAGES)
         out = {}

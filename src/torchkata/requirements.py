@@ -1,7 +1,7 @@
 """Every sentence of a prompt is a test: what `kata validate` checks of a kata's ``[[requires]]``.
 
-A kata that declares requirements is held to all of this (one without any only gets a warning,
-until it is filled in):
+A kata that declares requirements (or a ``[context]`` table, even an empty one: the way to start
+filling a kata in) is held to all of this; one with neither only gets a warning, until it is filled in:
 
 - each requirement quotes the prompt's own words, in every language, at exactly one place;
 - every sentence of the prompt (each language on its own) holds a requirement's words, or words
@@ -322,7 +322,7 @@ def _belongs(test, kata: Kata, requirement: Requirement) -> bool:
 def check_requirements(kata: Kata, grader, report) -> None:
     """Add the requirement checks of ``kata`` to ``report`` (a :class:`torchkata.validate.KataReport`)."""
     languages = ("en", "ko") if kata.prompt.ko else ("en",)
-    if not kata.requires:
+    if not kata.requires and not kata.context:
         report.add("requirements", False, "no [[requires]] yet: list the prompt's requirements and the tests that "
                    "check them (docs/authoring.md)", warning=True)
         return
