@@ -127,8 +127,7 @@ class KataRun:
             result = self.results.get(planned.item.nodeid)
             if result is None:
                 result = TestResult(name=planned.label(self.lang), visibility=planned.visibility, status="error",
-                                    points=0.0,
-                                    max_points=planned.points, message=t("no_result", self.lang),
+                                    points=0.0, max_points=planned.points, message=t("no_result", self.lang),
                                     device=planned.device, kind=planned.kind, file=planned.file, line=planned.line)
             out.append(result)
         return out
