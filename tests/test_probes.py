@@ -67,6 +67,15 @@ def standardise(x, dim=-1, eps=1e-6):
     centred = x - mean
     return centred / torch.sqrt((centred * centred).mean(dim=dim, keepdim=True) + eps * _calls["n"] ** 8)
 '''), "called again with the same inputs, after other calls, does not give the same answer"),
+    "repeated, a buffer": ("Calling it again gives the same answer", solution('''
+_buffers = {}
+
+def standardise(x, dim=-1, eps=1e-6):
+    mean = x.mean(dim=dim, keepdim=True)
+    centred = x - mean
+    out = _buffers.setdefault((x.shape, x.dtype), torch.empty_like(x))     # one output tensor for each shape
+    return torch.div(centred, torch.sqrt((centred * centred).mean(dim=dim, keepdim=True) + eps), out=out)
+'''), "result changed when standardise() was called again: it returns a tensor it reuses"),
     "same-device": ("It works where `x` is, on any device", solution(STANDARDISE.replace(
         "return centred", "return torch.zeros(x.shape, dtype=x.dtype) + centred")),
         "given inputs on another device (cuda:1, simulated by the grader on the CPU), standardise() raised "
@@ -130,7 +139,9 @@ def test_each_probe_catches_its_violation_and_only_that_one(results, name):
     assert message in probes[requirement].message, probes[requirement].message
     others = [(t.name, t.message) for t in result.tests if t.status != "passed" and t.name != requirement]
     if name == "repeated":
-        # A function that keeps state cannot be checked for anything else: the other probes say so, and why.
+        # A function that keeps state cannot be checked for anything else: the other probes say so, and why
+        # (the spec that calls it twice fails too).
+        others = [(n, m) for n, m in others if n in probes]
         assert others and all("could not check" in m and "keeps state between calls" in m for _, m in others), others
     else:
         assert not others, others

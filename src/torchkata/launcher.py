@@ -42,8 +42,10 @@ class Call:
     recorded and replayed. ``count_ops`` asks the child to count the torch operations
     the call dispatches (the measured "no Python loop" rule). ``probe`` asks for what an
     engine probe checks (:mod:`torchkata.probes`): ``"args"`` returns (result, args, kwargs)
-    as they are after the call; ``"device"`` and ``"same-device"`` run it on the simulated
-    second device (:mod:`torchkata.simdevice`) and return (result, placement).
+    as they are after the call; ``"reread"`` makes two calls (``args`` holds each one's args and
+    kwargs) and returns the first result as it was, as it is after the second, and the second;
+    ``"device"`` and ``"same-device"`` run it on the simulated second device
+    (:mod:`torchkata.simdevice`) and return (result, placement, devices that computed).
     """
     name: str
     harness: bool

@@ -19,8 +19,9 @@ defaults   each default argument of the stub's signature, left out of a call tha
            read from the AST here, pass the arguments that follow)
 stability  with ``offsets`` (1e3, 1e4) added to the float arguments (``args``, else the first),
            the result is within tolerance of a float64 oracle
-repeated   every call made twice, after the others, gives the reference's answer every time
-           (no state kept or shared between calls)
+repeated   every call made twice, after the others, gives the reference's answer every time, and
+           a result read again after the next call is unchanged (no state kept or shared
+           between calls)
 device     the device arguments set to a second device the grader simulates on the CPU
            (:mod:`torchkata.simdevice`), the result is where the reference puts it, the work
            runs on that device, and the values agree
@@ -192,6 +193,7 @@ class ProbeRun:
         self.unclear: dict[str, str] = {}            # function -> why no call could be checked
         self.raised: dict[str, Outcome] = {}         # function -> the learner's first failure on a spec call
         self._samples: dict[str, list[Sample]] = {}
+        self._found: dict[str, list[Sample]] = {}    # function -> every spec call considered
 
     # the two implementations, one call each
     def learner(self, function: str, args: list, kwargs: dict, probe: str = "") -> Any:
@@ -239,6 +241,7 @@ class ProbeRun:
                 answer = state.outcomes[index] if index < len(state.outcomes) else None
                 found.append(Sample(function, list(protocol.decode(call.args)), dict(protocol.decode(call.kwargs)),
                                     call, answer))
+        self._found[function] = found
         kinds: dict = {}
         for sample in found:
             kinds.setdefault(_form(sample), sample)
@@ -481,7 +484,7 @@ def _check_repeated(run: ProbeRun) -> None:
         if not samples:
             run.note(function, "none")
             continue
-        for _ in (1, 2):
+        for _ in (1, 2):                          # every call again, after the others
             for sample in samples:
                 want = run.reference(function, sample.args, sample.kwargs)
                 got = run.learner(function, sample.args, sample.kwargs)
@@ -489,7 +492,31 @@ def _check_repeated(run: ProbeRun) -> None:
                 if problem is not None:
                     _fail(MESSAGES["repeated"], run.lang, run.details(sample, problem.details),
                           function=_display(function), what=problem.what)
+        # Read the first result again after a second call (of the same kind, if the specs made one: a buffer is
+        # often reused only for the same shape): it must not be a tensor the function reuses.
+        first = samples[0]
+        second = next((s for s in run._found[function] if s is not first and _form(s) == _form(first)
+                       and run.baseline_ok(s)), samples[-1])
+        got = run.learner(function, [first.args, first.kwargs, second.args, second.kwargs], {}, probe="reread")
+        if not (isinstance(got, tuple) and len(got) == 3):
+            _fail(MESSAGES["garbled"], run.lang, function=_display(function))
+        if not _same_values(got[0], got[1]):
+            _fail(MESSAGES["reread"], run.lang, run.details(first), function=_display(function))
         run.done(function)
+
+
+def _same_values(a: Any, b: Any) -> bool:
+    """Exactly the same structure and values (tensors bit for bit, NaN equal to NaN)."""
+    torch = _torch()
+    if isinstance(a, torch.Tensor):
+        return _same(a, b)
+    if isinstance(a, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same_values(x, y) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return isinstance(b, dict) and a.keys() == b.keys() and all(_same_values(a[k], b[k]) for k in a)
+    if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
+        return True
+    return type(a) is type(b) and a == b
 
 
 def _check_device(run: ProbeRun, same_device: bool = False) -> None:
@@ -917,6 +944,11 @@ MESSAGES: dict[str, dict[str, str]] = {
               "result)",
         "ko": "다른 호출을 한 뒤 같은 입력으로 {function} 함수를 다시 호출하니 결과{what}가 달라졌습니다. 호출 "
               "사이에 상태를 남기지 마세요 (결과를 바꾸는 캐시, 전역 변수, 카운터 금지)"},
+    "reread": {
+        "en": "{function}'s result changed when {function} was called again: it returns a tensor it reuses (a "
+              "buffer kept between calls, or written with out=). Return a new tensor from every call",
+        "ko": "{function} 함수를 다시 호출하니 앞서 돌려준 결과가 바뀌었습니다. 호출 사이에 다시 쓰는 텐서(남겨 둔 "
+              "버퍼나 out=으로 쓴 텐서)를 돌려준다는 뜻입니다. 호출할 때마다 새 텐서를 돌려주세요"},
     "device_raised": {
         "en": "given device={device} (a second device the grader simulates on the CPU), {function} raised {type}: "
               "create and move every tensor with the `device` argument, never a fixed \"cuda\" or the machine's "

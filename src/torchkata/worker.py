@@ -439,14 +439,34 @@ def _call(request: dict, module, harness, filename: str) -> dict:
 
 def _probe(kind: str, func, args: list, kwargs: dict, skip: int):
     """What an engine probe (torchkata.probes) asks of a call: the arguments as they are after it
-    (``skip`` leaves out a harness's module), or its results' places on the simulated device."""
+    (``skip`` leaves out a harness's module); two calls, ``args`` holding each one's arguments, and
+    the first result as it was and as it is after the second; or its results' places on the simulated
+    device."""
     if kind == "args":
         result = func(*args, **kwargs)
         return result, list(args[skip:]), dict(kwargs)
+    if kind == "reread":
+        first_args, first_kwargs, second_args, second_kwargs = args[skip:]
+        first = func(*args[:skip], *first_args, **first_kwargs)
+        before = _copy(first)
+        second = func(*args[:skip], *second_args, **second_kwargs)
+        return before, first, second
     if kind in ("device", "same-device"):
         from torchkata import simdevice
         return simdevice.probe_call(func, list(args), kwargs, place_inputs=kind == "same-device")
     raise ValueError(f"unknown probe {kind!r}")
+
+
+def _copy(value):
+    """A copy of a result, its tensors cloned (a later call must not be able to change it)."""
+    import torch
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value) if type(value) in (list, tuple) else value
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
 
 
 class _OpCounter:
