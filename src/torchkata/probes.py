@@ -903,8 +903,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "dtype_kept": {
         "en": "given {dtype} inputs, {function} returned the result{what} as {got} instead of {expected}: keep the "
               "input's dtype (no .float(); make new tensors with dtype=x.dtype or torch.zeros_like(x))",
-        "ko": "{dtype} 입력을 받은 {function} 함수의 결과{what} dtype이 {expected}가 아니라 {got}입니다. 입력의 "
-              "dtype을 유지하세요 (.float()를 쓰지 말고, 새 텐서는 dtype=x.dtype이나 torch.zeros_like(x)로 만드세요)"},
+        "ko": "{dtype} 입력을 받은 {function} 함수가 입력의 dtype을 유지하지 않았습니다. 기댓값은 {expected}인데 "
+              "결과{what}의 dtype은 {got}입니다. 입력의 dtype을 유지하세요 (.float()를 쓰지 말고, 새 텐서는 dtype=x.dtype이나 torch.zeros_like(x)로 만드세요)"},
     "dtype_values": {
         "en": "given {dtype} inputs, {function} returned wrong values in the result{what}: compute in the input's "
               "dtype with torch operations that support it",
@@ -960,14 +960,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "given device={device} (a second device the grader simulates on the CPU), {function} returned the "
               "result{what} on {got} instead of {expected}: use the `device` argument, never a fixed \"cuda\" or "
               "the machine's device",
-        "ko": "device={device}(채점기가 CPU에서 흉내 내는 두 번째 디바이스)를 받은 {function} 함수의 결과{what}가 "
-              "{expected}가 아니라 {got}에 있습니다. 인자로 받은 `device`를 쓰세요. \"cuda\"나 이 컴퓨터의 "
+        "ko": "device={device}(채점기가 CPU에서 흉내 내는 두 번째 디바이스)를 받은 {function} 함수의 결과{what}는 "
+              "{expected}에 있어야 하는데 {got}에 있습니다. 인자로 받은 `device`를 쓰세요. \"cuda\"나 이 컴퓨터의 "
               "디바이스를 직접 쓰면 안 됩니다"},
     "device_used": {
         "en": "given device={device} (a second device the grader simulates on the CPU), {function} computed on "
               "{got} instead of {expected}: do the work on the `device` argument",
-        "ko": "device={device}(채점기가 CPU에서 흉내 내는 두 번째 디바이스)를 받은 {function} 함수가 {expected}가 "
-              "아니라 {got}에서 계산했습니다. 인자로 받은 `device`에서 계산하세요"},
+        "ko": "device={device}(채점기가 CPU에서 흉내 내는 두 번째 디바이스)를 받은 {function} 함수가 {expected}에서 "
+              "계산해야 하는데 {got}에서 계산했습니다. 인자로 받은 `device`에서 계산하세요"},
     "device_values": {
         "en": "given device={device} (a second device the grader simulates on the CPU), {function} returned wrong "
               "values in the result{what}",
@@ -982,13 +982,13 @@ MESSAGES: dict[str, dict[str, str]] = {
     "same_device_place": {
         "en": "given inputs on another device ({device}, simulated by the grader on the CPU), {function} returned "
               "the result{what} on {got} instead of {expected}: keep results on the input's device",
-        "ko": "다른 디바이스({device}, 채점기가 CPU에서 흉내 냄)에 있는 입력을 받은 {function} 함수의 결과{what}가 "
-              "{expected}가 아니라 {got}에 있습니다. 결과는 입력과 같은 디바이스에 두세요"},
+        "ko": "다른 디바이스({device}, 채점기가 CPU에서 흉내 냄)에 있는 입력을 받은 {function} 함수의 결과{what}는 "
+              "{expected}에 있어야 하는데 {got}에 있습니다. 결과는 입력과 같은 디바이스에 두세요"},
     "same_device_used": {
         "en": "given inputs on another device ({device}, simulated by the grader on the CPU), {function} computed "
               "on {got} instead of {expected}: compute where the inputs are",
-        "ko": "다른 디바이스({device}, 채점기가 CPU에서 흉내 냄)에 있는 입력을 받은 {function} 함수가 {expected}가 "
-              "아니라 {got}에서 계산했습니다. 입력이 있는 디바이스에서 계산하세요"},
+        "ko": "다른 디바이스({device}, 채점기가 CPU에서 흉내 냄)에 있는 입력을 받은 {function} 함수가 {expected}에서 "
+              "계산해야 하는데 {got}에서 계산했습니다. 입력이 있는 디바이스에서 계산하세요"},
     "same_device_values": {
         "en": "given inputs on another device ({device}, simulated by the grader on the CPU), {function} returned "
               "wrong values in the result{what}",
