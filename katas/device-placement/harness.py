@@ -32,6 +32,7 @@ class _Sim:
         self.model_moves = []        # device types model.to() / .cuda() / .cpu() was called with
         self.model_on_device = False
         self.forward_inputs = []     # "host", "device" or "plain": what model(...) received
+        self.forward_grad = []       # whether gradients were tracked during each model(...)
 
 
 def _mixed_devices_error():
@@ -152,6 +153,7 @@ class _Net(nn.Module):
         kind = "host" if type(x) is _OnHost else "device" if type(x) is _OnDevice else "plain"
         if _SIM is not None:
             _SIM.forward_inputs.append(kind)
+            _SIM.forward_grad.append(torch.is_grad_enabled())
             if kind == "host" or not _SIM.model_on_device:
                 raise _mixed_devices_error()
         out = self.layers(_plain(x) if isinstance(x, _Placed) else x)
@@ -199,7 +201,7 @@ def _run(device, call):
 
 def _facts(sim, error):
     return {"error": error, "moves": sim.moves, "model_moves": sim.model_moves,
-            "forward_inputs": sim.forward_inputs, "params_device": None}
+            "forward_inputs": sim.forward_inputs, "forward_grad": sim.forward_grad, "params_device": None}
 
 
 def predict(module, seed, x, device, hidden=8):

@@ -36,10 +36,21 @@ _MODULE_FILE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*\.py$")
 _DOTTED = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\.\*)?$")
 
 KATA_KEYS = ("format_version", "slug", "points", "timeout", "memory_mb", "submission", "devices", "forbidden",
-             "preload", "fresh_process_per_test", "title", "prompt", "hints", "mutants")
+             "preload", "fresh_process_per_test", "title", "prompt", "hints", "mutants", "requires", "context")
 COURSE_KEYS = ("format_version", "name", "languages", "order", "show_solutions", "released", "release")
 RELEASE_KEYS = ("requirement",)
 MUTANT_KEYS = ("file", "diagnosis")
+REQUIRE_KEYS = ("en", "ko", "tests", "probes")
+# The engine's generic probes (torchkata.probes) and the options each one takes besides kind, points, hidden
+# and functions.
+PROBE_KINDS = {"unchanged": (), "dtypes": ("dtypes",), "defaults": (), "stability": ("offsets", "args"),
+               "repeated": (), "device": (), "same-device": ()}
+PROBE_KEYS = ("kind", "points", "hidden", "functions", "condition", "dtypes", "offsets", "args")
+PROBE_DTYPES = ("float64", "float32", "float16", "bfloat16")
+FORBIDDEN_TEST = "forbidden"          # a requirement's test name for the rule "uses no forbidden API"
+_TEST_NAME = re.compile(r"^([A-Za-z0-9_][A-Za-z0-9_./-]*\.py)::([A-Za-z_][A-Za-z0-9_]*)(\[.+\])?$")
+_FUNCTION = re.compile(r"^(harness\.)?[A-Za-z_][A-Za-z0-9_]*$")
+_PARAMETER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
 class KataError(Exception):
@@ -67,6 +78,30 @@ class Mutant:
 
 
 @dataclass(frozen=True)
+class Probe:
+    """One of the engine's generic probes (:mod:`torchkata.probes`): a scored test of a requirement."""
+    kind: str                          # a key of PROBE_KINDS
+    points: float
+    hidden: bool = False               # drawn from every spec's calls, shown as a hidden test
+    functions: tuple[str, ...] = ()    # the learner's functions it checks ("harness.f" for a harness function);
+                                       # empty: every function of the stub
+    condition: float | None = None     # how much the function amplifies rounding (torchkata.numerics)
+    dtypes: tuple[str, ...] = ()       # dtypes: the dtypes the function must keep
+    offsets: tuple[float, ...] = (1e3, 1e4)   # stability: what is added to the inputs
+    args: tuple[str, ...] = ()         # stability: the parameters offset (empty: the first float tensor)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A sentence of the prompt (its own words, in each language) and what checks it."""
+    text: Text
+    tests: tuple[str, ...]             # "test_public.py::test_name", or "forbidden"
+    probes: tuple[Probe, ...]
+    index: int                         # its place among the kata's [[requires]] tables
+    line: int = 0                      # its line in kata.toml
+
+
+@dataclass(frozen=True)
 class Kata:
     slug: str
     title: Text
@@ -84,6 +119,10 @@ class Kata:
     mutants: tuple[Mutant, ...]
     folder: Path
     reference: Path | None          # None in a released course: the answers stay with the instructor
+    requires: tuple[Requirement, ...] = ()     # the prompt's requirements ([[requires]])
+    context: dict[str, tuple[str, ...]] = field(default_factory=dict, hash=False, compare=False)
+                                    # per language: fragments of the prompt that explain and require nothing
+                                    # ({} without a [context] table)
 
     @property
     def stub(self) -> Path:
@@ -334,6 +373,10 @@ class _Reader:
             mutants=tuple(self.mutant(m, i, languages, released) for i, m in enumerate(mutants)),
             folder=folder,
             reference=None if released else folder.parent.parent / "reference" / submission,
+            requires=tuple(self.requirement(r, i, languages)
+                           for i, r in enumerate(self.field("requires", list, "a list of [[requires]] tables",
+                                                            default=[]))),
+            context=self.context(languages),
         )
         required = [(kata.stub, "the stub"), (kata.specs, "the specs folder")]
         required.append((kata.recordings, "the recorded reference values") if released
@@ -355,3 +398,85 @@ class _Reader:
         if self.path.parent.resolve() not in path.parents or not (released or path.is_file()):
             raise reader.fail("file", "an existing file inside the kata folder", file)
         return Mutant(path, reader.text(reader.field("diagnosis", dict, "a table of texts"), "diagnosis", languages))
+
+    def requirement(self, table: Any, index: int, languages: tuple[str, ...]) -> Requirement:
+        """One [[requires]] table: the sentence in each language, its spec tests and its probes."""
+        name = f"requires[{index}]"
+        if not isinstance(table, dict):
+            raise self.fail(name, "a table with 'en', 'ko', 'tests' and/or 'probes'", table)
+        reader = _Reader(self.path, table, prefix=f"{name}.")
+        reader.check_keys(REQUIRE_KEYS)
+        text = self.text({lang: table[lang] for lang in LANGUAGES if lang in table}, name, languages)
+        tests = reader.field("tests", list, "a list of test names such as 'test_public.py::test_keeps_float64'",
+                             default=[])
+        for test in tests:
+            if not isinstance(test, str) or not (test == FORBIDDEN_TEST or _TEST_NAME.match(test)):
+                raise reader.fail("tests", "test names such as 'test_public.py::test_keeps_float64' (a file of "
+                                  f"specs/, '::', the test's name) or {FORBIDDEN_TEST!r}", test)
+        probes = reader.field("probes", list, "a list of probe tables such as { kind = \"unchanged\", points = 1 }",
+                              default=[])
+        probes = tuple(reader.probe(p, i) for i, p in enumerate(probes))
+        if not tests and not probes:
+            raise KataError(f"{self.path}: field '{name}': a requirement needs at least one test or probe "
+                            "(or quote the sentence in [context] if it requires nothing)")
+        return Requirement(text, tuple(tests), probes, index, _table_line(self.path, "requires", index))
+
+    def probe(self, table: Any, index: int) -> Probe:
+        name = f"probes[{index}]"
+        if not isinstance(table, dict):
+            raise self.fail(name, "a table such as { kind = \"unchanged\", points = 1 }", table)
+        reader = _Reader(self.path, table, prefix=f"{self.prefix}{name}.")
+        reader.check_keys(PROBE_KEYS)
+        kind = reader.field("kind", str, f"one of {', '.join(PROBE_KINDS)}")
+        if kind not in PROBE_KINDS:
+            close = difflib.get_close_matches(kind, list(PROBE_KINDS), n=1)
+            raise reader.fail("kind", f"one of {', '.join(PROBE_KINDS)}" + (f" (did you mean {close[0]!r}?)"
+                                                                              if close else ""), kind)
+        for option in ("dtypes", "offsets", "args"):
+            if option in table and option not in PROBE_KINDS[kind]:
+                raise KataError(f"{self.path}: field '{self.prefix}{name}.{option}': only a "
+                                f"{' or '.join(k for k, o in PROBE_KINDS.items() if option in o)} probe takes it")
+        points = reader.field("points", (int, float), "a number of points >= 0")
+        condition = reader.field("condition", (int, float), "a number >= 1", default=None)
+        if points < 0 or (condition is not None and condition < 1):
+            raise reader.fail("points" if points < 0 else "condition", "a number >= 0" if points < 0 else
+                              "a number >= 1", points if points < 0 else condition)
+        functions = reader.names("functions", "function names such as 'layer_norm' or 'harness.train'", _FUNCTION)
+        dtypes = reader.field("dtypes", list, f"a list drawn from {list(PROBE_DTYPES)}",
+                              default=[] if kind != "dtypes" else ...)
+        if kind == "dtypes" and (not dtypes or any(d not in PROBE_DTYPES for d in dtypes)):
+            raise reader.fail("dtypes", f"a non-empty list drawn from {list(PROBE_DTYPES)}", dtypes)
+        offsets = reader.field("offsets", list, "a list of numbers such as [1e3, 1e4]", default=[1e3, 1e4])
+        if not offsets or any(not isinstance(o, (int, float)) or isinstance(o, bool) or o == 0 for o in offsets):
+            raise reader.fail("offsets", "a non-empty list of non-zero numbers such as [1e3, 1e4]", offsets)
+        args = reader.names("args", "parameter names such as 'x'", _PARAMETER)
+        return Probe(kind=kind, points=float(points), hidden=reader.field("hidden", bool, "true or false",
+                                                                           default=False),
+                     functions=functions, condition=None if condition is None else float(condition),
+                     dtypes=tuple(dtypes), offsets=tuple(float(o) for o in offsets), args=args)
+
+    def context(self, languages: tuple[str, ...]) -> dict[str, tuple[str, ...]]:
+        """[context]: per language, fragments of the prompt's sentences that require nothing."""
+        if "context" not in self.data:
+            return {}
+        table = self.field("context", dict, "a table with 'en' and 'ko' lists of prompt fragments")
+        reader = _Reader(self.path, table, prefix="context.")
+        reader.check_keys(LANGUAGES)
+        out = {}
+        for lang in languages:
+            fragments = reader.field(lang, list, "a list of fragments of the prompt", default=[])
+            if any(not isinstance(f, str) or not f.strip() for f in fragments):
+                raise reader.fail(lang, "a list of non-empty fragments of the prompt", fragments)
+            out[lang] = tuple(fragments)
+        return out
+
+
+def _table_line(path: Path, array: str, index: int) -> int:
+    """The line of the index-th [[array]] header in a TOML file (1-based; 0 if not found)."""
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]")
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return 0
+    found = [number for number, line in enumerate(lines, 1) if header.match(line)]
+    return found[index] if index < len(found) else 0

@@ -337,8 +337,9 @@ class Grader:
     def _not_run(self, kata: Kata, plan: KataPlan, submission: Submission, message: str, options: Options,
                  started_at: str) -> KataResult:
         """A file that does not parse: every test fails with the syntax error; nothing is run."""
-        tests = [TestResult(name=p.name, visibility=p.visibility, status="error", points=0.0, max_points=p.points,
-                            message=message, device=p.device, kind=p.kind, file=p.file, line=p.line)
+        tests = [TestResult(name=p.label(options.lang), visibility=p.visibility, status="error", points=0.0,
+                            max_points=p.points, message=message, device=p.device, kind=p.kind, file=p.file,
+                            line=p.line)
                  for p in plan.tests if not (options.public_only and p.visibility == "hidden")]
         if kata.forbidden:
             tests.append(TestResult(name=t("forbidden_rule", options.lang), visibility="public", status="skipped",

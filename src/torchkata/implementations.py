@@ -240,11 +240,12 @@ def load_recordings(path: Path) -> tuple[dict[str, Outcome], dict[str, dict[str,
 
 def call_data(call: Call) -> dict:
     return {"name": call.name, "harness": call.harness, "args": call.args, "kwargs": call.kwargs,
-            "count_ops": call.count_ops}
+            "count_ops": call.count_ops, "probe": call.probe}
 
 
 def call_from_data(data: dict) -> Call:
-    return Call(str(data["name"]), bool(data["harness"]), data["args"], data["kwargs"], bool(data["count_ops"]))
+    return Call(str(data["name"]), bool(data["harness"]), data["args"], data["kwargs"], bool(data["count_ops"]),
+                str(data.get("probe") or ""))
 
 
 def outcome_data(outcome: Outcome) -> dict:

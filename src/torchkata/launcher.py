@@ -41,25 +41,32 @@ class Call:
 
     ``args`` and ``kwargs`` are already encoded as plain data, so a call can be hashed,
     recorded and replayed. ``count_ops`` asks the child to count the torch operations
-    the call dispatches (the measured "no Python loop" rule).
+    the call dispatches (the measured "no Python loop" rule). ``probe`` asks for what an
+    engine probe checks (:mod:`torchkata.probes`): ``"args"`` returns (result, args, kwargs)
+    as they are after the call; ``"reread"`` makes two calls (``args`` holds each one's args and
+    kwargs) and returns the first result as it was, as it is after the second, and the second;
+    ``"device"`` and ``"same-device"`` run it on the simulated second device
+    (:mod:`torchkata.simdevice`) and return (result, placement, devices that computed).
     """
     name: str
     harness: bool
     args: Any
     kwargs: Any
     count_ops: bool = False
+    probe: str = ""
     key: str = field(default="", compare=False)     # the digest, computed once
 
     def digest(self) -> str:
         if not self.key:
-            text = json.dumps([self.name, self.harness, self.args, self.kwargs, self.count_ops],
-                              sort_keys=True, separators=(",", ":"))
+            fields = [self.name, self.harness, self.args, self.kwargs, self.count_ops] + ([self.probe] if self.probe else [])
+            text = json.dumps(fields, sort_keys=True, separators=(",", ":"))
             object.__setattr__(self, "key", hashlib.sha256(text.encode("utf-8")).hexdigest())
         return self.key
 
     @classmethod
-    def make(cls, name: str, args: tuple, kwargs: dict, harness: bool = False, count_ops: bool = False) -> "Call":
-        return cls(name, harness, protocol.encode(list(args)), protocol.encode(dict(kwargs)), count_ops)
+    def make(cls, name: str, args: tuple, kwargs: dict, harness: bool = False, count_ops: bool = False,
+             probe: str = "") -> "Call":
+        return cls(name, harness, protocol.encode(list(args)), protocol.encode(dict(kwargs)), count_ops, probe)
 
 
 def chain(previous: str, call: Call) -> str:
@@ -318,8 +325,11 @@ class ChildProcess:
         if self.import_error is not None:
             return Outcome("raised", info=self.import_error)
         try:
-            protocol.send_message(self.channel, {"call": call.name, "harness": call.harness, "args": call.args,
-                                                 "kwargs": call.kwargs, "count_ops": call.count_ops})
+            message = {"call": call.name, "harness": call.harness, "args": call.args, "kwargs": call.kwargs,
+                       "count_ops": call.count_ops}
+            if call.probe:
+                message["probe"] = call.probe
+            protocol.send_message(self.channel, message)
         except OSError:
             return self._fail("crashed", self._crash_detail(f"while running {call.name}()"))
         reply = self._receive(f"while running {call.name}()")

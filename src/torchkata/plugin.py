@@ -22,8 +22,8 @@ from typing import Any, Callable
 
 import pytest
 
-from torchkata import describe
-from torchkata.catalogue import Kata
+from torchkata import describe, probes
+from torchkata.catalogue import Kata, Text
 from torchkata.i18n import t
 from torchkata.implementations import LearnerRunner, TestSequence, copied
 from torchkata.learner_files import Submission
@@ -52,6 +52,10 @@ class Planned:
     name: str
     file: str
     line: int
+    title: Text | None = None    # a probe's name: its requirement's sentence (spec tests are named by their function)
+
+    def label(self, lang: str) -> str:
+        return self.title.get(lang) if self.title is not None else self.name
 
 
 @dataclass
@@ -102,7 +106,7 @@ class KataRun:
     def record(self, planned: Planned, status: str, message: str, duration: float, timed_out: bool) -> None:
         self.timeouts += timed_out
         self.results[planned.item.nodeid] = TestResult(
-            name=planned.name, visibility=planned.visibility, status=status,
+            name=planned.label(self.lang), visibility=planned.visibility, status=status,
             points=planned.points if status == "passed" else 0.0, max_points=planned.points, message=message,
             duration=round(duration, 4), device=planned.device, kind=planned.kind, file=planned.file,
             line=planned.line)
@@ -122,8 +126,8 @@ class KataRun:
         for planned in sorted(self.to_run(), key=lambda p: p.visibility != "public"):
             result = self.results.get(planned.item.nodeid)
             if result is None:
-                result = TestResult(name=planned.name, visibility=planned.visibility, status="error", points=0.0,
-                                    max_points=planned.points, message=t("no_result", self.lang),
+                result = TestResult(name=planned.label(self.lang), visibility=planned.visibility, status="error",
+                                    points=0.0, max_points=planned.points, message=t("no_result", self.lang),
                                     device=planned.device, kind=planned.kind, file=planned.file, line=planned.line)
             out.append(result)
         return out
@@ -232,13 +236,21 @@ class SpecPlugin:
         config.addinivalue_line("markers", "rule(points): a measured rule, such as no Python loop over the batch")
 
     def pytest_ignore_collect(self, collection_path, config):
-        """Inside a kata folder only specs/ holds tests (not the stub, the harness, the mutants)."""
+        """Inside a kata folder only specs/ holds tests (not the stub, the harness, the mutants), and
+        kata.toml the probes of its requirements."""
         kata = self.kata_of(collection_path)
         if kata is None:
             return None
         real, folder = os.path.realpath(collection_path), os.path.realpath(kata.folder)
         specs = os.path.realpath(kata.specs)
-        return None if real in (folder, specs) or real.startswith(specs + os.sep) else True
+        probes_file = os.path.join(folder, "kata.toml") if any(r.probes for r in kata.requires) else None
+        return None if real in (folder, specs, probes_file) or real.startswith(specs + os.sep) else True
+
+    def pytest_collect_file(self, file_path, parent):
+        kata = self.kata_of(file_path)
+        if kata is not None and file_path.name == "kata.toml" and any(r.probes for r in kata.requires):
+            return probes.RequirementsFile.from_parent(parent, path=file_path, kata=kata, plugin=self)
+        return None
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         kata = self.kata_of(metafunc.definition.path)
@@ -269,10 +281,11 @@ class SpecPlugin:
             plan.tests.append(Planned(item, "hidden" if mark == "hidden" else "public",
                                       "rule" if mark == "rule" else "spec", points, device,
                                       item.nodeid.split("::", 1)[-1], _course_relative(item.path, kata),
-                                      (line or 0) + 1))
+                                      (line or 0) + 1, item.title if probes.is_probe(item) else None))
         for plan in self.plans.values():
             # Public specs first, rules last: after repeated timeouts the learner still sees what to fix.
-            plan.tests.sort(key=lambda p: (p.kind == "rule", p.visibility != "public"))
+            # Probes follow the specs whose calls they start from.
+            plan.tests.sort(key=lambda p: (p.kind == "rule", p.title is not None, p.visibility != "public"))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session) -> bool:

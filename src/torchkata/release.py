@@ -93,6 +93,8 @@ def _record(grader, kata: Kata, staging: Path) -> dict:
 
     def inspect(run) -> None:
         for planned in run.plan.tests:
+            if planned.title is not None:
+                continue              # a probe of kata.toml (which ships): its hidden ones are left out when graded
             public_files.setdefault(planned.file, set()).add("rule" if planned.kind == "rule" else planned.visibility)
         sequences.extend(state.learner.calls for state in run.states.values() if state.learner.calls)
 

@@ -5,7 +5,8 @@ fill in (no TODO from `kata new`); the reference scores full marks; the stub sco
 two runs give identical results; the specs execute at least 95% of the reference's lines;
 and every mutant (at least three) loses points and is *named*: by mutant matching (its
 results were recognised, so its diagnosis was given) or by a spec's own message, in
-English and in Korean. The time of the reference's full spec run is reported.
+English and in Korean. The time of the reference's full spec run is reported. A kata that lists
+its prompt's requirements (``[[requires]]``) is held to them: see :mod:`torchkata.requirements`.
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from torchkata.catalogue import Course, Kata, KataError
 from torchkata.engine import Grader, Options
 from torchkata.i18n import LANGS
+from torchkata.requirements import check_requirements
 from torchkata.results import KataResult
 
 MIN_COVERAGE = 95.0
@@ -109,6 +111,7 @@ def validate_kata(kata: Kata, grader: Grader) -> KataReport:
             report.add(f"mutant {mutant.name} [{lang}]", ok, detail, warning=warning)
     for check in exclusivity_checks(kata, graded):
         report.checks.append(check)
+    check_requirements(kata, grader, report)
     return report
 
 

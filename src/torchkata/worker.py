@@ -50,6 +50,7 @@ def main(argv: list[str]) -> int:
     import torch  # after unshare: a user namespace must be entered while single-threaded
 
     torch.set_num_threads(1)  # a multi-threaded pool can deadlock a forked child
+    from torchkata import simdevice  # noqa: F401 — for the engine's device probes and harnesses, before confinement
     _cheaper_accelerator_seed_stacks()
     _import_what_every_optimizer_step_imports(torch)
     hello = {"hello": {"mechanisms": mechanisms, "landlock_abi": confinement.landlock_abi(),
@@ -419,6 +420,8 @@ def _call(request: dict, module, harness, filename: str) -> dict:
             with _OpCounter(os.path.join(job_sandbox(), filename)) as counter:
                 result = func(*args, **kwargs)
             ops = {"torch": counter.count, "lines": counter.lines}
+        elif request.get("probe"):
+            result, ops = _probe(str(request["probe"]), func, args, kwargs, skip=1 if request.get("harness") else 0), None
         else:
             result, ops = func(*args, **kwargs), None
     except AttributeError as exc:
@@ -436,6 +439,38 @@ def _call(request: dict, module, harness, filename: str) -> dict:
         return {"error": {"type": "TypeError", "message": str(exc)[:MAX_TEXT], "traceback": []}}
     except BaseException as exc:
         return {"error": _describe(exc, filename)}
+
+
+def _probe(kind: str, func, args: list, kwargs: dict, skip: int):
+    """What an engine probe (torchkata.probes) asks of a call: the arguments as they are after it
+    (``skip`` leaves out a harness's module); two calls, ``args`` holding each one's arguments, and
+    the first result as it was and as it is after the second; or its results' places on the simulated
+    device."""
+    if kind == "args":
+        result = func(*args, **kwargs)
+        return result, list(args[skip:]), dict(kwargs)
+    if kind == "reread":
+        first_args, first_kwargs, second_args, second_kwargs = args[skip:]
+        first = func(*args[:skip], *first_args, **first_kwargs)
+        before = _copy(first)
+        second = func(*args[:skip], *second_args, **second_kwargs)
+        return before, first, second
+    if kind in ("device", "same-device"):
+        from torchkata import simdevice
+        return simdevice.probe_call(func, list(args), kwargs, place_inputs=kind == "same-device")
+    raise ValueError(f"unknown probe {kind!r}")
+
+
+def _copy(value):
+    """A copy of a result, its tensors cloned (a later call must not be able to change it)."""
+    import torch
+    if isinstance(value, torch.Tensor):
+        return value.detach().clone()
+    if isinstance(value, (list, tuple)):
+        return type(value)(_copy(v) for v in value) if type(value) in (list, tuple) else value
+    if isinstance(value, dict):
+        return {k: _copy(v) for k, v in value.items()}
+    return value
 
 
 class _OpCounter:

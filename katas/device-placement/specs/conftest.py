@@ -101,6 +101,11 @@ def check_predict(report, expected, device, fan_in):
 
 def check_evaluate(report, expected, device, terms):
     check_placement(report, "evaluate", device)
+    if any(report.get("forward_grad", [])):
+        fail("evaluate ran the model while tracking gradients: an evaluation builds no graph, so compute the loss "
+             "under `with torch.no_grad():` (it saves the memory of every activation)",
+             "evaluate가 그래디언트를 추적하면서 모델을 실행했습니다. 평가에는 계산 그래프가 필요 없으니 "
+             "`with torch.no_grad():` 안에서 손실을 계산하세요 (활성값을 저장할 메모리를 아낄 수 있습니다)")
     if report["type"] != "float":
         if report["type"] == "Tensor":
             fail("evaluate returned a tensor: return the loss as a Python float with loss.item(), which also copies "

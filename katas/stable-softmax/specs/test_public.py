@@ -3,7 +3,7 @@ import pytest
 import torch
 
 
-@pytest.mark.public(points=3)
+@pytest.mark.public(points=2)
 def test_seed_example_large_values(check_softmax):
     check_softmax(torch.tensor([1000.0, 1001.0, 1002.0]))
 
