@@ -1,12 +1,15 @@
 """Shared by the set-seed specs: the learner's set_seed and seeded_loader against the reference's.
 
-Both run only in the confined worker (a fresh process per test), through harness.py, which
-returns plain facts (does each generator give what seeding it with `seed` gives?) and the
-batches the loaders produce. Nothing here touches the grader's own global state.
+Both run only in the confined worker (a fresh process per test), through harness.py, which returns
+observations: the numbers each generator gives right after set_seed, the settings after it, the batches
+the loaders produce, the global RNG's next numbers after a loader was built and iterated. Each is
+compared here with the reference's, from the same driver in its own process. The settings are the
+learner's process's own state, so their points also need the source to set them (source_mentions): a
+process that only reports them earns nothing. Nothing here touches the grader's own global state.
 """
 import pytest
 
-from torchkata.spec import fail
+from torchkata.spec import fail, source_mentions
 
 SOURCES = {   # what set_seed must seed: how a run draws from it, and what seeds it
     "python": ("random.random()", "random.seed(seed)"),
@@ -30,10 +33,26 @@ FLAGS = {     # what set_seed must set, and what to do when it did not
 }
 
 
+SETTERS = {   # the names a set_seed that makes each setting must use (any one of them, for the first)
+    "deterministic_algorithms": {"use_deterministic_algorithms", "set_deterministic_debug_mode"},
+    "cudnn_deterministic": {"deterministic"},
+    "cudnn_benchmark": {"benchmark"},
+    "cublas_workspace_config": {"CUBLAS_WORKSPACE_CONFIG"},
+}
+
+
+def _draws_differ(got, expected):
+    import torch
+    if isinstance(expected, torch.Tensor) or isinstance(got, torch.Tensor):
+        return not (isinstance(got, torch.Tensor) and isinstance(expected, torch.Tensor) and torch.equal(got, expected))
+    return got != expected
+
+
 def check_seeded(got_runs, expected_runs, names=("python", "numpy", "torch", "cuda")):
-    """Each run of harness.pipeline_twice: every generator in `names` seeded as the reference seeds it."""
+    """Each run of harness.pipeline_twice: every generator in `names` gives, right after set_seed, exactly what
+    it gives after the reference's set_seed (the draws decide; which calls were made never does)."""
     for name in names:
-        if any(got[name] != expected[name] for got, expected in zip(got_runs, expected_runs)):
+        if any(_draws_differ(got[name], expected[name]) for got, expected in zip(got_runs, expected_runs)):
             if name == "cuda":
                 fail("set_seed did not seed the CUDA generators with `seed`: call torch.cuda.manual_seed_all(seed) "
                      "(torch.manual_seed(seed) also does it)",
@@ -46,9 +65,12 @@ def check_seeded(got_runs, expected_runs, names=("python", "numpy", "torch", "cu
                  "`seed` 인자로 시드를 설정하고, 그 안에서는 난수를 뽑지 마세요")
 
 
-def check_flags(got, expected, names):
+def check_flags(sub, got, expected, names):
+    """The settings after set_seed, against the reference's; they are the learner's process's own state, so
+    each must also be made in the source (read on the trusted side)."""
+    used = source_mentions(sub, set().union(*SETTERS.values()))
     for name in names:
-        if got[name] != expected[name]:
+        if got[name] != expected[name] or not SETTERS[name] & used:
             fail(*FLAGS[name])
 
 
