@@ -19,9 +19,12 @@ def test_probs_and_loss_are_float32(sub, ref, checks, batch):
 
 
 @pytest.mark.public(points=2)
-def test_weights_stay_float32(sub, checks, batch):
+def test_weights_stay_float32(sub, ref, checks, batch):
     x, y = batch(2)
-    checks.weights(sub.harness.forward(2, x, y), "mixed_forward")
+    report = sub.harness.forward(2, x, y)
+    checks.weights(report, "mixed_forward")
+    # the dtypes are the learner's process's report: the point also needs the logits that process computed
+    expect_close(report["logits"], ref.harness.forward(2, x, y)["logits"], what={"en": "the logits", "ko": "로짓"})
 
 
 @pytest.mark.public(points=3)
