@@ -360,11 +360,14 @@ def source_mentions(sub: Any, names: Any, within: str | None = None) -> set[str]
     A name counts where it is an identifier (a variable, an attribute, a keyword argument, an
     imported name) or a string constant (``os.environ["CUBLAS_WORKSPACE_CONFIG"]``,
     ``setattr(cudnn, "benchmark", False)``), never in a comment, a docstring or an annotation.
-    ``within`` limits the search to the body of that module-level function (or method of a
-    class), and whatever it nests. A file that does not parse mentions nothing.
+    ``within`` limits the search to what that function runs: its body, and the bodies of the
+    functions of the file it calls by name, transitively (so a helper counts, code elsewhere in
+    the file does not); a name bound by assignment (a lambda, functools.partial) counts with the
+    expression it is bound to. A file that does not parse mentions nothing.
 
-    For properties that only the learner's process could show (a flag set, an argument passed):
-    their points need the source to say so too, so a forged report alone earns nothing.
+    For properties only the learner's process could show (a flag it set, an argument it passed,
+    a device it used): their points also need the source to say so, so that a forged report
+    alone earns nothing.
     """
     import ast
     wanted = {names} if isinstance(names, str) else set(names)
@@ -376,21 +379,43 @@ def source_mentions(sub: Any, names: Any, within: str | None = None) -> set[str]
         tree = ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return set()
-    roots: list[ast.AST] = [tree]
-    if within is not None:
-        roots = [node for node in ast.walk(tree)
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.name == within]
-        roots = [_body_only(node) for node in roots]
+    roots = [tree] if within is None else _what_runs(tree, within)
     found: set[str] = set()
     for root in roots:
         skip = _docstrings_and_annotations(root)
         for node in ast.walk(root):
-            if id(node) in skip:
-                continue
-            for word in _words_of(node):
-                if word in wanted:
-                    found.add(word)
+            if id(node) not in skip:
+                found.update(word for word in _words_of(node) if word in wanted)
     return found
+
+
+def _what_runs(tree, name: str) -> list:
+    """The code ``name`` runs: the bodies of the definitions (or bound expressions) of ``name``, and of the
+    file's functions they call by name or as attributes (``self._helper()``), transitively."""
+    import ast
+    definitions: dict[str, list] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            definitions.setdefault(node.name, []).append(_body_only(node))
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    definitions.setdefault(target.id, []).append(node.value)
+    seen, roots, todo = set(), [], [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for root in definitions.get(current, []):
+            roots.append(root)
+            for node in ast.walk(root):
+                if isinstance(node, ast.Call):
+                    callee = node.func.id if isinstance(node.func, ast.Name) else \
+                        node.func.attr if isinstance(node.func, ast.Attribute) else None
+                    if callee in definitions:
+                        todo.append(callee)
+    return roots
 
 
 def _body_only(function) -> Any:

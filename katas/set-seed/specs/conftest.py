@@ -67,8 +67,9 @@ def check_seeded(got_runs, expected_runs, names=("python", "numpy", "torch", "cu
 
 def check_flags(sub, got, expected, names):
     """The settings after set_seed, against the reference's; they are the learner's process's own state, so
-    each must also be made in the source (read on the trusted side)."""
-    used = source_mentions(sub, set().union(*SETTERS.values()))
+    each must also be made in the source, by set_seed or a function of the file it calls (read on the
+    trusted side)."""
+    used = source_mentions(sub, set().union(*SETTERS.values()), within="set_seed")
     for name in names:
         if got[name] != expected[name] or not SETTERS[name] & used:
             fail(*FLAGS[name])
