@@ -360,10 +360,11 @@ def source_mentions(sub: Any, names: Any, within: str | None = None) -> set[str]
     A name counts where it is an identifier (a variable, an attribute, a keyword argument, an
     imported name) or a string constant (``os.environ["CUBLAS_WORKSPACE_CONFIG"]``,
     ``setattr(cudnn, "benchmark", False)``), never in a comment, a docstring or an annotation.
-    ``within`` limits the search to what that function runs: its body, and the bodies of the
-    functions of the file it calls by name, transitively (so a helper counts, code elsewhere in
-    the file does not); a name bound by assignment (a lambda, functools.partial) counts with the
-    expression it is bound to. A file that does not parse mentions nothing.
+    ``within`` limits the search to what that function uses: its body, and the bodies of the
+    functions and the values of the names of the file it uses, transitively (so a helper or a
+    module-level constant counts, unrelated code elsewhere in the file does not); a name bound by
+    assignment (a lambda, functools.partial) counts with the expression it is bound to. A file
+    that does not parse mentions nothing.
 
     For properties only the learner's process could show (a flag it set, an argument it passed,
     a device it used): their points also need the source to say so, so that a forged report
@@ -391,7 +392,8 @@ def source_mentions(sub: Any, names: Any, within: str | None = None) -> set[str]
 
 def _what_runs(tree, name: str) -> list:
     """The code ``name`` runs: the bodies of the definitions (or bound expressions) of ``name``, and of the
-    file's functions they call by name or as attributes (``self._helper()``), transitively."""
+    file's functions and module-level values it uses by name or as attributes (``_helper()``,
+    ``self._helper()``, ``**OPTIONS``), transitively."""
     import ast
     definitions: dict[str, list] = {}
     for node in ast.walk(tree):
@@ -410,11 +412,9 @@ def _what_runs(tree, name: str) -> list:
         for root in definitions.get(current, []):
             roots.append(root)
             for node in ast.walk(root):
-                if isinstance(node, ast.Call):
-                    callee = node.func.id if isinstance(node.func, ast.Name) else \
-                        node.func.attr if isinstance(node.func, ast.Attribute) else None
-                    if callee in definitions:
-                        todo.append(callee)
+                used = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+                if used in definitions:
+                    todo.append(used)
     return roots
 
 
