@@ -142,7 +142,7 @@ def check_pick(sub, report, expected, simulated):
              "torch.device(\"cuda\" if torch.cuda.is_available() else \"cpu\")")
     available = expected["cuda_available"]           # the reference's process's answer, not the learner's
     if report["device_type"] == expected["device_type"] == ("cuda" if available else "cpu"):
-        if "is_available" not in source_mentions(sub, "is_available", within="pick_device"):
+        if not source_mentions(sub, {"is_available", "device_count"}, within="pick_device"):
             fail("pick_device does not ask torch.cuda.is_available(): ask it every time, and never assume a GPU",
                  "pick_device가 torch.cuda.is_available()을 확인하지 않습니다. 매번 확인하고, GPU가 있다고 가정하지 "
                  "마세요")
