@@ -222,8 +222,8 @@ def _zip_problem(data: bytes) -> dict[str, str] | None:
     if len(data) > MAX_SAVED_BYTES:
         return {"en": f"the file has {len(data)} bytes, more than a checkpoint here can need ({MAX_SAVED_BYTES})",
                 "ko": f"파일이 {len(data)}바이트로, 여기서 체크포인트에 필요한 크기({MAX_SAVED_BYTES})보다 큽니다"}
-    not_torch_save = {"en": "it is not the zip archive torch.save writes",
-                      "ko": "torch.save가 쓰는 zip 아카이브가 아닙니다"}
+    not_torch_save = {"en": "it is not the zip archive torch.save writes (its format since PyTorch 1.6)",
+                      "ko": "torch.save가 쓰는 zip 아카이브(PyTorch 1.6부터의 형식)가 아닙니다"}
     if not zipfile.is_zipfile(io.BytesIO(data)):
         return not_torch_save
     try:
