@@ -40,16 +40,6 @@ def _disturb():
     torch.rand(11)
 
 
-def _cuda_draws():
-    """torch.rand on the GPU, where there is one (None on a machine without)."""
-    if not torch.cuda.is_available():
-        return None
-    try:
-        return torch.rand(3, device="cuda").cpu()
-    except RuntimeError as exc:                  # e.g. CUDA that cannot start in a forked process
-        return f"unavailable: {type(exc).__name__}"
-
-
 def _default_rng_calls(np):
     """np.random.default_rng is watched while set_seed runs: calling it with the seed leaves the global
     generator unseeded. Only a diagnosis uses this (it tells that mistake from not seeding NumPy at all):
@@ -76,7 +66,6 @@ def _pipeline(module, seed, n_items, batch_size, with_loader):
         "python": [random.random() for _ in range(3)],
         "numpy": torch.from_numpy(np.random.rand(3)).clone(),
         "torch": torch.rand(3),
-        "cuda": _cuda_draws(),
         "numpy_default_rng_with_seed": seed in seeds,
         "loader": _epoch(module.seeded_loader(torch.arange(n_items), batch_size, seed)) if with_loader else None,
     }

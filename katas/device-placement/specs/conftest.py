@@ -131,8 +131,9 @@ def check_evaluate(sub, report, expected, device, terms):
     check_uses_device(sub, "evaluate")
 
 
-def check_pick(sub, report, expected, simulated):
-    """pick_device() against the reference's under the same answer of torch.cuda.is_available()."""
+def check_pick(sub, report, simulated):
+    """pick_device(), with torch.cuda.is_available() answering `simulated` in the learner's process (None: the
+    real answer, which the grader asks itself: the learner's process reports only what it returned)."""
     if report["error"]:
         _raised("pick_device", report["error"])
     if report["type"] != "device":
@@ -140,15 +141,16 @@ def check_pick(sub, report, expected, simulated):
              "torch.device(\"cuda\" if torch.cuda.is_available() else \"cpu\")",
              f"pick_device가 돌려준 값이 {report['type']}입니다. torch.device를 돌려주세요: "
              "torch.device(\"cuda\" if torch.cuda.is_available() else \"cpu\")")
-    available = expected["cuda_available"]           # the reference's process's answer, not the learner's
-    if report["device_type"] == expected["device_type"] == ("cuda" if available else "cpu"):
+    available = torch.cuda.is_available() if simulated is None else simulated
+    if report["device_type"] == ("cuda" if available else "cpu"):
         if not source_mentions(sub, {"is_available", "device_count"}, within="pick_device"):
             fail("pick_device does not ask torch.cuda.is_available(): ask it every time, and never assume a GPU",
                  "pick_device가 torch.cuda.is_available()을 확인하지 않습니다. 매번 확인하고, GPU가 있다고 가정하지 "
                  "마세요")
         return
-    en_when = (f"torch.cuda.is_available() returned {available}" + (" (the grader made it so)" if simulated else ""))
-    ko_when = (f"torch.cuda.is_available()이 {available}를 돌려주었는데" + (" (채점기가 그렇게 만든 상황)" if simulated else ""))
+    made = simulated is not None
+    en_when = (f"torch.cuda.is_available() returned {available}" + (" (the grader made it so)" if made else ""))
+    ko_when = (f"torch.cuda.is_available()이 {available}를 돌려주었는데" + (" (채점기가 그렇게 만든 상황)" if made else ""))
     if available:
         fail(f"{en_when}, yet pick_device returned {report['device']}: use the GPU when there is one",
              f"{ko_when} pick_device가 {report['device']}를 돌려주었습니다. GPU가 있으면 GPU를 쓰세요")

@@ -7,9 +7,9 @@ import pytest
 
 
 @pytest.mark.public(points=2)
-def test_pick_device_matches_this_machine(sub, ref, checks):
-    checks.pick(sub, sub.harness.pick(), ref.harness.pick(), simulated=False)
-    checks.pick(sub, sub.harness.pick(False), ref.harness.pick(False), simulated=True)
+def test_pick_device_matches_this_machine(sub, checks):
+    checks.pick(sub, sub.harness.pick(), simulated=None)
+    checks.pick(sub, sub.harness.pick(False), simulated=False)
 
 
 @pytest.mark.public(points=3)

@@ -48,16 +48,21 @@ def _draws_differ(got, expected):
     return got != expected
 
 
-def check_seeded(got_runs, expected_runs, names=("python", "numpy", "torch", "cuda")):
+def check_seeded(sub, got_runs, expected_runs, names=("python", "numpy", "torch", "cuda")):
     """Each run of harness.pipeline_twice: every generator in `names` gives, right after set_seed, exactly what
-    it gives after the reference's set_seed (the draws decide; which calls were made never does)."""
+    it gives after the reference's set_seed (the draws decide; which calls were made never does). The GPUs'
+    generators cannot be drawn from in the grader's processes (a forked child cannot start CUDA, and a
+    release records the reference's answers on a machine that may have none): for them, the source must
+    seed them, with torch.cuda.manual_seed_all(seed) or torch.manual_seed(seed), read on the trusted side."""
     for name in names:
-        if any(_draws_differ(got[name], expected[name]) for got, expected in zip(got_runs, expected_runs)):
-            if name == "cuda":
+        if name == "cuda":
+            if not source_mentions(sub, {"manual_seed", "manual_seed_all"}, within="set_seed"):
                 fail("set_seed did not seed the CUDA generators with `seed`: call torch.cuda.manual_seed_all(seed) "
                      "(torch.manual_seed(seed) also does it)",
                      "set_seed가 CUDA 난수 생성기에 `seed`로 시드를 설정하지 않았습니다. "
                      "torch.cuda.manual_seed_all(seed)를 호출하세요 (torch.manual_seed(seed)도 이 일을 합니다)")
+            continue
+        if any(_draws_differ(got[name], expected[name]) for got, expected in zip(got_runs, expected_runs)):
             call, seeder = SOURCES[name]
             fail(f"after set_seed(seed), {call} does not give what {seeder} gives: in set_seed, seed it with the "
                  "`seed` argument, and draw nothing from it there",

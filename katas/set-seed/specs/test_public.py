@@ -12,19 +12,19 @@ from torchkata.spec import expect
 
 @pytest.mark.public(points=2)
 def test_python_random_repeats_after_set_seed(sub, ref, seeding):
-    seeding.check_seeded(sub.harness.pipeline_twice(7, with_loader=False),
+    seeding.check_seeded(sub, sub.harness.pipeline_twice(7, with_loader=False),
                          ref.harness.pipeline_twice(7, with_loader=False), ["python"])
 
 
 @pytest.mark.public(points=2)
 def test_numpy_repeats_after_set_seed(sub, ref, seeding):
-    seeding.check_seeded(sub.harness.pipeline_twice(7, with_loader=False),
+    seeding.check_seeded(sub, sub.harness.pipeline_twice(7, with_loader=False),
                          ref.harness.pipeline_twice(7, with_loader=False), ["numpy"])
 
 
 @pytest.mark.public(points=2)
 def test_torch_repeats_after_set_seed(sub, ref, seeding):
-    seeding.check_seeded(sub.harness.pipeline_twice(7, with_loader=False),
+    seeding.check_seeded(sub, sub.harness.pipeline_twice(7, with_loader=False),
                          ref.harness.pipeline_twice(7, with_loader=False), ["torch", "cuda"])
 
 
