@@ -1,4 +1,6 @@
-"""Runs in the confined worker: what the spec cannot see from outside (the caller's tensor)."""
+"""Runs in the confined worker, beside the learner's module: what the spec cannot see from outside (the
+caller's tensor after the call). It returns observations only; the specs compare them with the reference's
+result and with the input as the spec itself sent it."""
 
 
 def relu_and_input_after(module, x):

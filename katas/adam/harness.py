@@ -1,9 +1,11 @@
-"""Runs in the confined worker: drives an optimizer on a small least-squares problem, returns the trajectory.
+"""Runs in the confined worker, beside the learner's module: drives an optimizer on a small least-squares
+problem, returns the trajectory.
 
 Parameters and optimizers cannot cross the process boundary, so the spec sends the starting
-parameters, the data, the number of steps and the settings; the drivers here train and return the
-parameters after each step. `run` drives the learner's Adam (with torch.optim switched off),
-`torch_run` drives torch.optim.Adam itself: the ground truth.
+parameters, the data, the number of steps and the settings; `run` trains with the module's Adam (with
+torch.optim switched off) and returns the parameters after each step. The specs compare the learner's
+trajectory with the reference's Adam (torch.optim.Adam's algorithm), driven the same way in the
+reference's own process. This file holds no answer: the learner's module can reach it.
 """
 import torch
 
@@ -54,8 +56,3 @@ def run(module, params, x, y, steps, settings, scale=1.0):
             if "leaf Variable that requires grad is being used in an in-place operation" in str(exc):
                 raise InPlaceOnLeafError(str(exc)).with_traceback(exc.__traceback__) from None  # keeps the learner-side line
             raise
-
-
-def torch_run(module, params, x, y, steps, settings, scale=1.0):
-    """The same training with torch.optim.Adam."""
-    return _train(torch.optim.Adam, params, x, y, steps, settings, scale)

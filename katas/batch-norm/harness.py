@@ -1,6 +1,8 @@
-"""Runs in the confined worker: builds the learner's BatchNorm1d, drives it through a sequence of
-training and evaluation steps, and returns plain data (outputs, running statistics, gradients,
-and facts about how the layer keeps its state)."""
+"""Runs in the confined worker, beside the learner's module: builds the learner's BatchNorm1d, drives it
+through a sequence of training and evaluation steps, and returns plain data (outputs, running statistics,
+gradients, and what the layer holds). The learner's module can reach this file, so these are observations:
+the specs compare them with torch's own nn.BatchNorm1d, run on the trusted side, and what the layer
+holds (its parameters and buffers, its mode) counts only together with what it computes."""
 import torch
 from torch import nn
 
@@ -21,9 +23,18 @@ def facts(layer):
     return found
 
 
-def fresh(module, num_features, options):
-    """BatchNorm1d(num_features, **options), as constructed."""
-    return facts(module.BatchNorm1d(num_features, **options))
+def fresh(module, num_features, options, x):
+    """BatchNorm1d(num_features, **options), as constructed; then its first training step on x (the output
+    and the running statistics after it)."""
+    layer = module.BatchNorm1d(num_features, **options)
+    found = facts(layer)
+    if found["is_module"]:
+        layer.train()
+        with torch.no_grad():
+            found["first_step"] = {"out": layer(x).detach().clone(),
+                                   "running_mean": layer.running_mean.detach().clone(),
+                                   "running_var": layer.running_var.detach().clone()}
+    return found
 
 
 def run(module, num_features, options, gamma, beta, steps, dtype=torch.float32):

@@ -1,8 +1,15 @@
-"""Runs in the confined worker: builds the learner's Dataset and DataLoader and returns what they give as plain data.
+"""Runs in the confined worker, beside the learner's module: builds the learner's Dataset and DataLoader and
+returns what they give as plain data.
 
-Transforms are functions, which cannot cross the process boundary: specs name one of TRANSFORMS, and the
-harness wraps it to count its calls (a transform belongs in __getitem__, not in __init__). Loaders are
-iterated here, one epoch after the other; batches come back as tuples of tensors.
+Transforms are functions, which cannot cross the process boundary: specs name one of TRANSFORMS.
+"augment" adds fresh random numbers each time it runs (from its own generator), as a data augmentation
+does: read twice, a sample must come back with new numbers, which shows that the transform runs in
+__getitem__ and not once in __init__. Loaders are iterated here, one epoch after the other; batches come
+back as tuples of tensors.
+
+The learner's module can reach this file, so everything it returns is an observation (items, batches,
+the global RNG's next numbers), compared by the specs with the reference's from the same driver in its
+own process.
 
 The global torch RNG is seeded before every loader is built and iterated, so a loader that (wrongly)
 shuffles with it gives the same order on every run, and a different one from a seeded generator.
@@ -10,19 +17,21 @@ shuffles with it gives the same order on every run, and a different one from a s
 import torch
 from torch.utils.data import DataLoader, Dataset
 
-TRANSFORMS = {
-    "double": lambda x: x * 2,
-    "first3": lambda x: x[:3],          # changes the length: collate must see the transformed sequence
-}
 
+class _Augment:
+    """x + fresh uniform noise, from a generator of its own: a new draw each time it runs."""
 
-class _Counted:
-    def __init__(self, function):
-        self.function, self.calls = function, 0
+    def __init__(self):
+        self.generator = torch.Generator().manual_seed(7)
 
     def __call__(self, x):
-        self.calls += 1
-        return self.function(x)
+        return x + torch.rand(x.shape, generator=self.generator, dtype=x.dtype)
+
+
+TRANSFORMS = {
+    "first3": lambda: (lambda x: x[:3]),          # changes the length: collate must see the transformed sequence
+    "augment": _Augment,
+}
 
 
 def _error(exc):
@@ -38,30 +47,31 @@ def _plain(value):
     return f"<{type(value).__name__}>"
 
 
+def _items(dataset):
+    items = []
+    for i in range(len(dataset)):
+        features, label = dataset[i]
+        items.append((_plain(features), torch.as_tensor(label)))
+    return items
+
+
 def dataset_items(module, sequences, labels, transform=None):
-    """len(dataset), every item dataset[i] for i < len(dataset), and when the transform ran."""
-    counted = _Counted(TRANSFORMS[transform]) if transform else None
-    report = {"error": None, "is_dataset": False, "len": None, "items": None,
-              "calls_after_init": None, "calls_after_items": None}
+    """len(dataset), and every item dataset[i] for i < len(dataset), read twice (a transform that draws fresh
+    numbers gives new ones the second time)."""
+    report = {"error": None, "is_dataset": False, "len": None, "items": None, "items_again": None}
     try:
-        dataset = module.SequenceDataset(list(sequences), labels, transform=counted)
+        dataset = module.SequenceDataset(list(sequences), labels, transform=TRANSFORMS[transform]() if transform else None)
         report["is_dataset"] = isinstance(dataset, Dataset)
-        report["calls_after_init"] = counted.calls if counted else None
         report["len"] = len(dataset)
-        items = []
-        for i in range(len(dataset)):
-            features, label = dataset[i]
-            items.append((_plain(features), torch.as_tensor(label)))
-        report["items"] = items
-        report["calls_after_items"] = counted.calls if counted else None
+        report["items"] = _items(dataset)
+        report["items_again"] = _items(dataset)
     except Exception as exc:  # noqa: BLE001 - the learner's error becomes data for the spec
         report["error"] = _error(exc)
     return report
 
 
 def _loader(module, sequences, labels, batch_size, shuffle, drop_last, seed, transform):
-    counted = _Counted(TRANSFORMS[transform]) if transform else None
-    dataset = module.SequenceDataset(list(sequences), labels, transform=counted)
+    dataset = module.SequenceDataset(list(sequences), labels, transform=TRANSFORMS[transform]() if transform else None)
     return module.make_loader(dataset, batch_size, shuffle, drop_last, seed)
 
 
@@ -90,15 +100,15 @@ def loader_epochs(module, sequences, labels, batch_size, shuffle, drop_last, see
 def loaders_around_global_draws(module, sequences, labels, batch_size, seed):
     """Two shuffling loaders built with the same seed, with the global RNG in different states around each.
 
-    Returns the first epoch of each and whether building and iterating them left the global RNG alone.
+    Returns the first epoch of each, and the global RNG's next numbers after each loader was built and after
+    it was iterated: what the rest of a run would draw.
     """
     report = {"error": None, "is_loader": None, "num_workers": None, "first": None, "second": None,
-              "global_rng_untouched": True}
+              "global_draws": []}
 
     def watched(action):
-        state = torch.get_rng_state()
         result = action()
-        report["global_rng_untouched"] = report["global_rng_untouched"] and bool(torch.equal(state, torch.get_rng_state()))
+        report["global_draws"].append(torch.rand(2))
         return result
 
     try:
@@ -108,7 +118,7 @@ def loaders_around_global_draws(module, sequences, labels, batch_size, seed):
             report.update(_describe(loader))
             if not report["is_loader"] or report["num_workers"] != 0:
                 return report
-            torch.rand(global_seed * 5)
+            torch.manual_seed(global_seed * 5)
             report[key] = watched(lambda: _epoch(loader))
     except Exception as exc:  # noqa: BLE001
         report["error"] = _error(exc)

@@ -16,7 +16,11 @@ learner receives count as "on the host", and only what `.to(device)` returns cou
 - torch.as_tensor / torch.asarray / torch.tensor(x, device=...) move a placed tensor as .to() does (they do
   not go through __torch_function__, so they are wrapped while the learner's code runs).
 
-The drivers return plain data: the values, where the result was, and what was moved where.
+The drivers return plain data: the values, where the result was, and what was moved where. The learner's
+module can reach this file and make it report anything, and the simulation could compute a right answer
+without the learner's function (it builds the model): so the specs take the record of moves only to name
+a mistake, and a point also needs the learner's source to use what the prompt asks for (`device`,
+torch.cuda.is_available()), read on the trusted side.
 """
 import torch
 from torch import nn

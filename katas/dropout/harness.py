@@ -1,5 +1,8 @@
-"""Runs in the confined worker: a torch.Generator and an nn.Module cannot cross the process
-boundary, so these drivers build them from a seed, call the learner's code and return plain data."""
+"""Runs in the confined worker, beside the learner's module: a torch.Generator and an nn.Module cannot
+cross the process boundary, so these drivers build them from a seed, call the learner's code and return
+what it gave, as plain data. The learner's module can reach this file, so it returns observations only
+(outputs, the caller's tensor after the call, the global generator's next numbers), never a verdict: the
+specs compare them with the reference's, from the same driver in its own process."""
 import torch
 from torch import nn
 
@@ -14,10 +17,10 @@ def call(module, x, p, training, seed):
 
 
 def input_after_call(module, x, p, training, seed):
-    """The result, and whether the call left its input tensor as it was (no in-place change)."""
+    """The result, and the caller's tensor as it is after the call (an in-place change shows there)."""
     given = x.clone()
     out = module.dropout(given, p, training, _generator(seed))
-    return out, bool(torch.equal(given, x))
+    return out, given
 
 
 def with_gradient(module, x, p, seed, grad_out):
@@ -31,16 +34,15 @@ def with_gradient(module, x, p, seed, grad_out):
 
 
 def randomness(module, x, p, seed):
-    """Facts about where the mask comes from: two calls with generators seeded alike must agree,
-    and the global random number generator must be left alone."""
-    state = torch.get_rng_state()
+    """Where the mask comes from: two calls with generators seeded alike, the global generator seeded
+    differently before each, and the global generator's next numbers after the first call (what the rest of
+    a run would draw)."""
+    torch.manual_seed(77)
     first = module.dropout(x, p, True, _generator(seed))
-    untouched = bool(torch.equal(state, torch.get_rng_state()))
-    torch.rand(5)   # move the global generator: a mask drawn from it would change
+    after = torch.rand(3)
+    torch.manual_seed(78)
     second = module.dropout(x, p, True, _generator(seed))
-    same = isinstance(first, torch.Tensor) and isinstance(second, torch.Tensor) and \
-        first.shape == second.shape and bool(torch.equal(first, second))
-    return {"same_for_same_seed": same, "global_rng_untouched": untouched}
+    return first, second, after
 
 
 def layer_run(module, x, p, seed, modes):

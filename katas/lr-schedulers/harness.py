@@ -1,10 +1,13 @@
-"""Runs in the confined worker: evaluates the schedule formulas and drives the training loop.
+"""Runs in the confined worker, beside the learner's module: evaluates the schedule formulas and drives the
+training loop.
 
-`formula` calls one of the learner's schedule functions for every epoch; `torch_schedule` gives
-what the matching torch.optim.lr_scheduler class does (the ground truth, called on the reference
-side); `loop` builds a model, an SGD optimizer and a scheduler, runs the learner's
-train_with_scheduler, and records every optimizer.step() (with the lr it used) and every
-scheduler.step(), in order.
+`formula` calls one of the learner's schedule functions for every epoch; the specs compare the result
+with the reference's formula, run by the same driver in the reference's own process (this file holds no
+answer: the learner's module can reach it). `loop` builds a model, an SGD optimizer and the
+torch.optim.lr_scheduler class each formula describes, runs the learner's train_with_scheduler, and
+returns the learning rates it reported, the trained parameters, and the optimizer.step() and
+scheduler.step() calls in order. The calls are a record of this process, so they only ever pick the
+diagnosis: the learning rates and the parameters, compared with the reference's, decide the points.
 """
 import warnings
 
@@ -30,19 +33,6 @@ def _scheduler(optimizer, name, kwargs):
         return lr_scheduler.LinearLR(optimizer, start_factor=kwargs["start_factor"], end_factor=1.0,
                                      total_iters=kwargs["warmup_epochs"])
     raise ValueError(f"no scheduler for {name!r}")
-
-
-def torch_schedule(module, name, lr0, kwargs, epochs):
-    """The learning rate of each epoch under the torch scheduler: read, optimizer.step(), scheduler.step()."""
-    param = torch.zeros(1, requires_grad=True)
-    optimizer = torch.optim.SGD([param], lr=lr0)
-    scheduler = _scheduler(optimizer, name, kwargs)
-    lrs = []
-    for _ in range(epochs):
-        lrs.append(float(optimizer.param_groups[0]["lr"]))
-        optimizer.step()
-        scheduler.step()
-    return lrs
 
 
 def loop(module, name, lr0, kwargs, weight, bias, batches, epochs):

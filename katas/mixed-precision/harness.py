@@ -1,10 +1,13 @@
-"""Runs in the confined worker: builds a small classifier, runs the learner's mixed-precision code, returns facts.
+"""Runs in the confined worker, beside the learner's module: builds a small classifier, runs the learner's
+mixed-precision code, returns its results and what this process saw.
 
 A module cannot cross the process boundary, so the harness builds it (float32, from a seed) and reports,
 besides the learner's results: the dtype each layer produced and whether autocast was on for the CPU or
 for CUDA while it ran (forward hooks); the dtypes of the parameters afterwards and of the gradients at
 each optimizer.step() (the master weights and their gradients must stay float32); and whether torch
 warned that CUDA autocast was disabled, which is what autocast("cuda") does on a machine without a GPU.
+The learner's module can reach this file, so what it saw is a claim: the specs use it to name a mistake
+(it can cost a point), while the results, compared with the reference's, earn the points.
 """
 import warnings
 

@@ -1,9 +1,12 @@
-"""Runs in the confined worker: drives an optimizer on a small least-squares problem, returns the trajectory.
+"""Runs in the confined worker, beside the learner's module: drives an optimizer on a small least-squares
+problem, returns the trajectory.
 
 Parameters and optimizers cannot cross the process boundary, so the spec sends the starting
-parameters, the data, the settings and the learning rate of every step; the drivers here train
-and return the parameters after each step. `run` drives the learner's MomentumSGD (with
-torch.optim switched off), `torch_run` drives torch.optim.SGD itself: the ground truth.
+parameters, the data, the settings and the learning rate of every step; `run` trains with the module's
+MomentumSGD (with torch.optim switched off) and returns the parameters after each step. The specs compare
+the learner's trajectory with the reference's MomentumSGD (torch.optim.SGD's algorithm, dampening 0),
+driven the same way in the reference's own process. This file holds no answer: the learner's module can
+reach it.
 """
 import torch
 
@@ -61,14 +64,3 @@ def run(module, params, x, y, lrs, settings):
             if "leaf Variable that requires grad is being used in an in-place operation" in str(exc):
                 raise InPlaceOnLeafError(str(exc)).with_traceback(exc.__traceback__) from None  # keeps the learner-side line
             raise
-
-
-def torch_run(module, params, x, y, lrs, settings):
-    """The same training with torch.optim.SGD (dampening 0), changing param_groups[0]['lr'] before each step."""
-    def make(ps, lr):
-        return torch.optim.SGD(ps, lr=lr, **settings)
-
-    def set_lr(optimizer, lr):
-        optimizer.param_groups[0]["lr"] = lr
-
-    return _train(make, set_lr, params, x, y, lrs)

@@ -1,14 +1,19 @@
-"""Runs in the confined worker: builds models and optimizers, drives the learner's save/load code, returns facts.
+"""Runs in the confined worker, beside the learner's module: drives their save/load code, returns observations.
 
 Modules, optimizers and files cannot cross the process boundary, so each driver returns plain data:
-what the checkpoint file holds, whether the loaded model equals the saved one (parameters, buffers,
-outputs, training mode), how torch.load was called, and the losses of a resumed run next to those
-of the run that never stopped. Checkpoint files live in the sandbox, the current directory.
+the bytes of the file save_checkpoint wrote (the spec loads them on the trusted side, with
+weights_only=True), and what a loaded or resumed model does (its state_dict, its output, the losses of
+training on). Nothing here decides anything, and nothing here knows the right answer: the learner's
+module can reach this file and make it report anything, so the specs compare every observation with the
+reference's, made by the same driver in the reference's own process. Checkpoints to load come from the
+reference too (`save_file` run there), as bytes: the run that made them never happens in this process.
 
 Every model is built from a seed with the global RNG of this (confined) process, and every forward
 that may use dropout runs right after torch.manual_seed, so a run repeats exactly.
 """
+import argparse
 import os
+import warnings
 
 import torch
 import torch.nn.functional as F
@@ -29,12 +34,6 @@ OPTIMIZERS = {
 def _build(kind, seed):
     torch.manual_seed(seed)
     return ARCHITECTURES[kind]()
-
-
-def _data(kind, seed, n=16):
-    gen = torch.Generator().manual_seed(1000 + seed)
-    outputs = {"mlp": 3, "bn": 2}[kind]
-    return torch.randn(n, 4, generator=gen), torch.randn(n, outputs, generator=gen)
 
 
 def _train(model, optimizer, x, y, steps, seed):
@@ -59,200 +58,176 @@ def _path(name):
     return path
 
 
-def _same_state(a, b):
-    """Two state_dicts (or nested dicts/lists of tensors and numbers) hold exactly the same values."""
-    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
-        return isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape \
-            and a.dtype == b.dtype and bool(torch.equal(a, b))
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(_same_state(a[k], b[k]) for k in a)
-    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
-        return len(a) == len(b) and all(_same_state(u, v) for u, v in zip(a, b))
-    return a == b
+def _file(path):
+    """The file's bytes as a uint8 tensor (None when there is no file)."""
+    if not os.path.isfile(path):
+        return None
+    with open(path, "rb") as handle:
+        data = handle.read()
+    return torch.frombuffer(bytearray(data), dtype=torch.uint8).clone() if data else torch.zeros(0, dtype=torch.uint8)
+
+
+def _write(data, name):
+    path = _path(name)
+    with open(path, "wb") as handle:
+        handle.write(data.numpy().tobytes())
+    return path
 
 
 def _kind_of(value):
-    """What a checkpoint entry is, in words the spec can act on."""
+    """What a returned value is, in words a spec can act on."""
     if isinstance(value, nn.Module):
         return "module"
-    if isinstance(value, torch.optim.Optimizer):
-        return "optimizer"
-    if isinstance(value, dict):
-        return "dict"
-    if isinstance(value, torch.Tensor):
-        return "tensor"
+    if isinstance(value, (int, float, str)) and not isinstance(value, bool):
+        return type(value).__name__
     return type(value).__name__
-
-
-class _RecordLoads:
-    """Records every torch.load call (how weights_only was passed), also through `from torch import load`."""
-
-    def __init__(self, module):
-        self.module, self.calls = module, []
-
-    def __enter__(self):
-        self.original = original = torch.load
-        calls = self.calls
-
-        def load(*args, **kwargs):
-            calls.append("missing" if "weights_only" not in kwargs else bool(kwargs["weights_only"]))
-            return original(*args, **kwargs)
-
-        self.patched = [(torch, "load"), (torch.serialization, "load")]
-        self.patched += [(self.module, name) for name, value in vars(self.module).items() if value is original]
-        for owner, name in self.patched:
-            setattr(owner, name, load)
-        return self
-
-    def __exit__(self, *exc):
-        for owner, name in self.patched:
-            setattr(owner, name, self.original)
 
 
 def _error(exc):
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
-def inspect_save(module, kind, seed, epoch, name="checkpoint.pt"):
-    """Train a model for a few steps, call save_checkpoint, and describe the file it wrote."""
+def _state(model):
+    return {str(k): v.detach().clone() for k, v in model.state_dict().items()}
+
+
+def _plain_epoch(value):
+    return value if isinstance(value, (int, float, str)) and not isinstance(value, bool) else f"<{_kind_of(value)}>"
+
+
+def save_file(module, kind, seed, x, y, epoch, name="checkpoint.pt", optimizer="adam"):
+    """Train a model built from `seed` for three steps on (x, y), call save_checkpoint, return the file it wrote.
+
+    Run on the reference, this makes the checkpoints the other drivers are given."""
     model = _build(kind, seed)
-    optimizer = OPTIMIZERS["adam"](model.parameters())
-    x, y = _data(kind, seed)
-    _train(model, optimizer, x, y, 3, seed)
+    opt = OPTIMIZERS[optimizer](model.parameters())
+    _train(model, opt, x, y, 3, seed)
     path = _path(name)
-    report = {"error": None, "exists": False, "weights_only_loads": False, "keys": None, "kinds": None,
-              "model_matches": False, "optimizer_matches": False, "epoch": None}
     try:
-        module.save_checkpoint(model, optimizer, epoch, path)
+        module.save_checkpoint(model, opt, epoch, path)
     except Exception as exc:  # noqa: BLE001 - the learner's error becomes data for the spec
-        report["error"] = _error(exc)
-        return report
-    report["exists"] = os.path.isfile(path)
-    if not report["exists"]:
-        return report
-    try:
-        saved = torch.load(path, weights_only=True)
-        report["weights_only_loads"] = True
-    except Exception:  # noqa: BLE001 - the file holds more than tensors and plain containers
-        saved = torch.load(path, weights_only=False)
-    if not isinstance(saved, dict):
-        report["kinds"] = {"(file)": _kind_of(saved)}
-        return report
-    report["keys"] = sorted(str(k) for k in saved)
-    report["kinds"] = {str(k): _kind_of(v) for k, v in saved.items()}
-    report["model_matches"] = _same_state(saved.get("model"), model.state_dict())
-    report["optimizer_matches"] = _same_state(saved.get("optimizer"), optimizer.state_dict())
-    value = saved.get("epoch")
-    report["epoch"] = value if isinstance(value, (int, float, str)) or value is None else _kind_of(value)
-    return report
+        return {"error": _error(exc), "file": None}
+    return {"error": None, "file": _file(path)}
 
 
-def _write_checkpoint(kind, seed, optimizer_name, epoch, path):
-    """The checkpoint the prompt describes, written here: the model, optimizer and data it came from."""
-    model = _build(kind, seed)
-    optimizer = OPTIMIZERS[optimizer_name](model.parameters())
-    x, y = _data(kind, seed)
-    _train(model, optimizer, x, y, 3, seed)
-    torch.save({"model": model.state_dict(), "optimizer": optimizer.state_dict(), "epoch": epoch}, path)
-    return model, optimizer, x, y
+def with_training_arguments(module, checkpoint):
+    """The checkpoint with one more entry, the run's arguments as an argparse.Namespace (as many training
+    scripts save them): a pickled object, which torch.load(..., weights_only=True) refuses to rebuild."""
+    path = _write(checkpoint, "with_arguments.pt")
+    saved = torch.load(path, weights_only=True)
+    saved["args"] = argparse.Namespace(lr=0.01, epochs=3)
+    torch.save(saved, path)
+    return _file(path)
 
 
-def _describe_loaded(loaded, fresh, original, x):
-    """Compare what load_model returned with the model that was saved."""
-    facts = {"returned": _kind_of(loaded), "same_object": loaded is fresh, "training": None,
-             "state_matches": False, "output": None}
+def _loaded(loaded, x):
+    """What load_model returned: its kind, training mode, state_dict and output on x (dropout seeded)."""
+    facts = {"returned": _kind_of(loaded), "training": None, "state": None, "output": None}
     if not isinstance(loaded, nn.Module):
         return facts
     facts["training"] = bool(loaded.training)
-    facts["state_matches"] = _same_state(loaded.state_dict(), original.state_dict())
+    facts["state"] = _state(loaded)
     torch.manual_seed(0)                       # dropout, if the model was left in training mode, repeats
     with torch.no_grad():
-        facts["output"] = loaded(x)
+        facts["output"] = loaded(x).detach().clone()
     return facts
 
 
-def load_into_fresh(module, kind, seed, name="checkpoint.pt"):
-    """Save a trained model (as the prompt says), then load_model(path, fresh model) and compare."""
-    path = _path(name)
-    original, _, x, _ = _write_checkpoint(kind, seed, "adam", 3, path)
-    original.eval()
-    with torch.no_grad():
-        expected = original(x)
-    fresh = _build(kind, seed + 100)
-    report = {"error": None, "expected_output": expected, "loads": []}
-    with _RecordLoads(module) as loads:
-        try:
-            loaded = module.load_model(path, fresh)
-        except Exception as exc:  # noqa: BLE001
-            report["error"] = _error(exc)
-            loaded = None
-    report["loads"] = loads.calls
-    report.update(_describe_loaded(loaded, fresh, original, x))
-    return report
+def load_into_fresh(module, kind, seed, checkpoint, x, name="checkpoint.pt"):
+    """load_model(path, a fresh model built from `seed`), the file at `path` holding `checkpoint`."""
+    path = _write(checkpoint, name)
+    fresh = _build(kind, seed)
+    try:
+        loaded = module.load_model(path, fresh)
+    except Exception as exc:  # noqa: BLE001
+        return {"error": _error(exc), **_loaded(None, x)}
+    return {"error": None, **_loaded(loaded, x)}
 
 
-def _continue(model, optimizer, x, y, steps, seed):
-    losses = _train(model, optimizer, x, y, steps, seed)
-    return losses, {k: v.detach().clone() for k, v in model.state_dict().items()}
+class _OldDefault:
+    """PyTorch before 2.6, where torch.load without weights_only unpickles whatever the file holds."""
+
+    def __enter__(self):
+        self.saved = os.environ.get("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD")
+        os.environ["TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"] = "1"
+        self.warnings = warnings.catch_warnings()
+        self.warnings.__enter__()
+        warnings.simplefilter("ignore")     # torch says it forced weights_only=False: that is the point
+
+    def __exit__(self, *exc):
+        self.warnings.__exit__(*exc)
+        if self.saved is None:
+            os.environ.pop("TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD", None)
+        else:
+            os.environ["TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD"] = self.saved
 
 
-def resume_training(module, kind, seed, optimizer_name, epoch, name="checkpoint.pt"):
-    """Train, save (as the prompt says), train on: the run that never stopped. Then build a fresh model and
-    optimizer, resume(path, ...) and train on the same way: the resumed run must be the same, step for step."""
-    path = _path(name)
-    model, optimizer, x, y = _write_checkpoint(kind, seed, optimizer_name, epoch, path)
-    expected_losses, expected_state = _continue(model, optimizer, x, y, 3, seed + 1)
-    fresh = _build(kind, seed + 100)
-    fresh_optimizer = OPTIMIZERS[optimizer_name](fresh.parameters())
-    report = {"error": None, "epoch": None, "loads": [], "expected_losses": expected_losses, "losses": None,
-              "state_matches_after": False, "optimizer_state_loaded": False, "training": None}
-    with _RecordLoads(module) as loads:
-        try:
-            report["epoch"] = module.resume(path, fresh, fresh_optimizer)
-        except Exception as exc:  # noqa: BLE001
-            report["error"] = _error(exc)
-    report["loads"] = loads.calls
-    if report["error"] is not None:
+def _refused(call):
+    """What became of a call given a checkpoint holding a pickled object: the error's type, or what it returned."""
+    try:
+        return {"refused": None, "returned": _kind_of(call())}
+    except Exception as exc:  # noqa: BLE001
+        return {"refused": type(exc).__name__, "returned": None}
+
+
+def load_under_old_default(module, kind, seed, checkpoint, x):
+    """load_model(path, fresh model) as PyTorch before 2.6 runs it, `path` holding `checkpoint`."""
+    path = _write(checkpoint, "with_object.pt")
+    with _OldDefault():
+        return _refused(lambda: module.load_model(path, _build(kind, seed)))
+
+
+def resume_under_old_default(module, kind, seed, optimizer, checkpoint):
+    """resume(path, fresh model, fresh optimizer) as PyTorch before 2.6 runs it, `path` holding `checkpoint`."""
+    path = _write(checkpoint, "with_object.ckpt")
+    model = _build(kind, seed)
+    with _OldDefault():
+        return _refused(lambda: module.resume(path, model, OPTIMIZERS[optimizer](model.parameters())))
+
+
+def resume_training(module, kind, seed, optimizer, checkpoint, x, y, train_seed, steps=3):
+    """resume(path, fresh model, fresh optimizer) with `checkpoint` at `path`, then `steps` more training steps
+    on (x, y) in training mode: the epoch it returned, and the losses and state of the run that went on."""
+    path = _write(checkpoint, "resume.ckpt")
+    fresh = _build(kind, seed)
+    fresh_optimizer = OPTIMIZERS[optimizer](fresh.parameters())
+    report = {"error": None, "epoch": None, "training": None, "optimizer_state": None, "losses": None,
+              "state": None}
+    try:
+        report["epoch"] = _plain_epoch(module.resume(path, fresh, fresh_optimizer))
+    except Exception as exc:  # noqa: BLE001
+        report["error"] = _error(exc)
         return report
-    if not isinstance(report["epoch"], (int, float, str, type(None))):
-        report["epoch"] = _kind_of(report["epoch"])
     report["training"] = bool(fresh.training)
-    report["optimizer_state_loaded"] = len(fresh_optimizer.state) > 0
+    report["optimizer_state"] = len(fresh_optimizer.state)
     fresh.train()                               # training goes on in training mode, whatever resume left
-    losses, state = _continue(fresh, fresh_optimizer, x, y, 3, seed + 1)
-    report["losses"] = losses
-    report["state_matches_after"] = _same_state(state, expected_state)
+    report["losses"] = _train(fresh, fresh_optimizer, x, y, steps, train_seed)
+    report["state"] = _state(fresh)
     return report
 
 
-def own_round_trip(module, kind, seed, epoch, names=("first.pt", "second.pt")):
-    """save_checkpoint, then load_model and resume, all with the learner's own functions, for two models
-    saved to two different paths (each must come back from its own file)."""
+def own_round_trip(module, kind, seeds, x, y, epoch, names=("first.pt", "second.pt")):
+    """save_checkpoint, then load_model and resume, all with the learner's own functions, for models built
+    from `seeds` and saved to `names` (each must come back from its own file). For each: the file, what
+    load_model gave, and the epoch and losses resume gave."""
     report = {"error": None, "models": []}
     try:
         runs = []
-        for offset, name in enumerate(names):
-            model = _build(kind, seed + offset)
+        for offset, (seed, name) in enumerate(zip(seeds, names)):
+            model = _build(kind, seed)
             optimizer = OPTIMIZERS["sgd_momentum"](model.parameters())
-            x, y = _data(kind, seed + offset)
-            _train(model, optimizer, x, y, 2, seed + offset)
+            _train(model, optimizer, x, y, 2, seed)
             path = _path(name)
             module.save_checkpoint(model, optimizer, epoch + offset, path)
-            runs.append((model, optimizer, x, y, path))
-        for offset, (model, optimizer, x, y, path) in enumerate(runs):
-            model.eval()
-            with torch.no_grad():
-                expected_output = model(x)
-            loaded = module.load_model(path, _build(kind, seed + 200 + offset))
-            facts = _describe_loaded(loaded, None, model, x)
-            facts["expected_output"] = expected_output
-            fresh = _build(kind, seed + 300 + offset)
+            runs.append(path)
+        for offset, path in enumerate(runs):
+            facts = {"file": _file(path)}
+            facts.update(_loaded(module.load_model(path, _build(kind, 200 + offset)), x))
+            fresh = _build(kind, 300 + offset)
             fresh_optimizer = OPTIMIZERS["sgd_momentum"](fresh.parameters())
-            epoch_back = module.resume(path, fresh, fresh_optimizer)
-            facts["epoch"] = epoch_back if isinstance(epoch_back, (int, float, str, type(None))) else _kind_of(epoch_back)
+            facts["epoch"] = _plain_epoch(module.resume(path, fresh, fresh_optimizer))
             fresh.train()
-            facts["expected_losses"], _ = _continue(model, optimizer, x, y, 2, seed)
-            facts["losses"], _ = _continue(fresh, fresh_optimizer, x, y, 2, seed)
+            facts["losses"] = _train(fresh, fresh_optimizer, x, y, 2, 400 + offset)
             report["models"].append(facts)
     except Exception as exc:  # noqa: BLE001
         report["error"] = _error(exc)

@@ -1,13 +1,11 @@
-"""Runs in the confined worker: calls the learner's functions and reports, as plain data, what they
-did to memory: whether the input changed, whether a result shares storage with its input, whether a
-write on one side shows on the other. NumPy arrays cannot cross the boundary: they are made and
-inspected here."""
+"""Runs in the confined worker, beside the learner's module: calls the learner's functions and returns, as
+plain data, what became of the tensors and arrays involved: the input after the call, and what a write on
+one side does to the other (a write into a view shows in its base; a write into a copy does not). The
+learner's module can reach this file, so it returns those observations and never a verdict: the specs
+compare them with the inputs they sent and with the reference's observations, in its own process.
+NumPy arrays cannot cross the boundary: they are made and inspected here."""
 import numpy as np
 import torch
-
-
-def _same_memory(a, b) -> bool:
-    return a.untyped_storage().data_ptr() == b.untyped_storage().data_ptr()
 
 
 def _kind(value) -> str:
@@ -15,52 +13,53 @@ def _kind(value) -> str:
 
 
 def add_report(module, x, value, inplace):
-    """Call add_scalar on a fresh x; report the result and what happened to x."""
+    """Call add_scalar on a fresh x: the result, x after the call, and x after writing into the result."""
     x = x.clone()
-    before = x.clone()
     result = module.add_scalar(x, value, inplace)
-    report = {"type": _kind(result), "x_after": x.clone(), "x_changed": not torch.equal(x, before)}
+    report = {"type": _kind(result), "x_after": x.clone()}
     if isinstance(result, torch.Tensor):
-        report.update(result=result.detach().clone(), returned_x=result is x,
-                      shares_memory=_same_memory(result, x))
+        report.update(result=result.detach().clone(), returned_x=result is x)
+        with torch.no_grad():
+            result.add_(100)                        # write into the result ...
+        report["x_after_writing_the_result"] = x.clone()   # ... does x see it?
     return report
 
 
 def row_report(module, x, i, copy):
-    """Call get_row; report whether the row shares x's memory and whether writes go through."""
+    """Call get_row on a fresh x: the row, x after the call, and x after writing into the row."""
     x = x.clone()
-    before = x.clone()
     row = module.get_row(x, i, copy)
-    report = {"type": _kind(row), "x_changed_by_the_call": not torch.equal(x, before)}
+    report = {"type": _kind(row), "x_after_the_call": x.clone()}
     if isinstance(row, torch.Tensor):
-        report.update(row=row.detach().clone(), shares_memory=_same_memory(row, x))
+        report["row"] = row.detach().clone()
         with torch.no_grad():
             row.add_(100)                           # write into the row ...
-        report["x_changed_by_writing_the_row"] = not torch.equal(x, before)   # ... does x see it?
+        report["x_after_writing_the_row"] = x.clone()   # ... does x see it?
     return report
 
 
 def from_numpy_report(module, values, copy):
-    """Make a NumPy array from `values`, call numpy_to_tensor, then change the array in place."""
+    """Make a NumPy array from `values`, call numpy_to_tensor, then change the array in place: the tensor
+    before and after."""
     a = values.numpy().copy()
     t = module.numpy_to_tensor(a, copy)
     report = {"type": _kind(t)}
     if isinstance(t, torch.Tensor):
         report["tensor"] = t.detach().clone()
         a += 100                                   # change the array in place ...
-        report["tensor_follows_the_array"] = not torch.equal(t, report["tensor"])   # ... does t see it?
+        report["tensor_after_changing_the_array"] = t.detach().clone()   # ... does t see it?
     return report
 
 
 def to_numpy_report(module, values):
-    """Call tensor_to_numpy on a fresh tensor, then change the tensor in place."""
+    """Call tensor_to_numpy on a fresh tensor, then change the tensor in place: the array before and after."""
     t = values.clone()
     a = module.tensor_to_numpy(t)
     report = {"type": _kind(a)}
     if isinstance(a, np.ndarray):
         report["array"] = torch.from_numpy(np.array(a, copy=True))
         t.add_(100)                                # change the tensor in place ...
-        report["array_follows_the_tensor"] = not np.array_equal(a, report["array"].numpy())   # ... does a see it?
+        report["array_after_changing_the_tensor"] = torch.from_numpy(np.array(a, copy=True))   # ... does a see it?
     return report
 
 

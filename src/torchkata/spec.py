@@ -22,13 +22,14 @@ from __future__ import annotations
 
 from typing import Any, Callable, Union
 
-from torchkata.i18n import LANGS, t
+from torchkata.i18n import LANGS, fill, t
 from torchkata.launcher import Call, LearnerError, ReferenceFailed
 from torchkata.numerics import close_mask, distinguishing_format, magnitude, tolerance, values_match
 
 __all__ = ["SpecFailure", "LearnerError", "ReferenceFailed", "fail", "expect", "expect_equal", "expect_tensor",
            "expect_close", "expect_unchanged", "count_ops", "expect_vectorised", "LoopsOverBatch", "tolerance",
-           "values_match", "close_mask", "magnitude"]
+           "values_match", "close_mask", "magnitude", "saved_bytes", "load_saved", "pickled_names", "refused_names",
+           "first_difference", "source_mentions"]
 
 Words = Union[str, dict]   # one text for all languages, or {"en": ..., "ko": ...}
 
@@ -397,3 +398,276 @@ def _agrees(got: Any, want: Any) -> bool:
             return False
         return (math.isnan(got) and math.isnan(want)) or math.isclose(got, want, rel_tol=1e-4, abs_tol=1e-6)
     return type(got) is type(want) and got == want
+
+
+
+
+# --- What decides a point: artefacts and the source, checked on the trusted side ----------------
+#
+# Whatever the learner's child returns is a claim: the learner's module can reach the harness that
+# runs beside it and make it report anything. A file the learner's code wrote is therefore sent
+# back as its bytes (a uint8 tensor) and loaded here; the learner's source is read here, from the
+# submission the grader itself read. See docs/authoring.md, "What decides a point".
+
+MAX_SAVED_BYTES = 16 << 20      # a checkpoint of a kata's small models is a few kilobytes
+
+
+def saved_bytes(data: Any) -> bytes:
+    """The bytes of a file as a harness returns them: a 1-D uint8 tensor (or bytes, for tests).
+
+    In harness.py, ``torch.frombuffer(bytearray(open(path, "rb").read()), dtype=torch.uint8)``."""
+    import torch
+    if isinstance(data, (bytes, bytearray)):
+        return bytes(data)
+    if type(data) is torch.Tensor and data.dtype == torch.uint8 and data.dim() == 1:
+        return data.numpy().tobytes() if data.numel() else b""
+    raise SpecFailure({"en": "the harness did not return a file's bytes", "ko": "하니스가 파일의 바이트를 돌려주지 않았습니다"})
+
+
+def _zip_problem(data: bytes) -> dict[str, str] | None:
+    """Why ``data`` is not an archive torch.save writes that is safe to open here (None when it is)."""
+    import io
+    import zipfile
+    if len(data) > MAX_SAVED_BYTES:
+        return {"en": f"the file has {len(data)} bytes, more than a checkpoint here can need ({MAX_SAVED_BYTES})",
+                "ko": f"파일이 {len(data)}바이트로, 여기서 체크포인트에 필요한 크기({MAX_SAVED_BYTES})보다 큽니다"}
+    not_torch_save = {"en": "it is not the zip archive torch.save writes (its format since PyTorch 1.6)",
+                      "ko": "torch.save가 쓰는 zip 아카이브(PyTorch 1.6부터의 형식)가 아닙니다"}
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        return not_torch_save
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return not_torch_save
+    if not any(m.filename == "data.pkl" or m.filename.endswith("/data.pkl") for m in members) \
+            or any(m.compress_type != zipfile.ZIP_STORED for m in members) \
+            or sum(m.file_size for m in members) > MAX_SAVED_BYTES:
+        return not_torch_save     # torch.save never compresses, and always writes data.pkl
+    return None
+
+
+def pickled_names(data: Any) -> list[str]:
+    """The classes and functions (``module.name``) the pickle in a torch.save file refers to, in order, each once.
+
+    Read with :mod:`pickletools`, never unpickled: a spec can say *what* a file holds that
+    ``weights_only=True`` refuses (a whole ``nn.Module``, an optimizer object) without running it."""
+    import io
+    import pickletools
+    import zipfile
+    raw = saved_bytes(data)
+    if _zip_problem(raw) is not None:
+        return []
+    with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+        member = next(m for m in archive.infolist() if m.filename.endswith("data.pkl"))
+        pickle = archive.read(member)
+    names: list[str] = []
+    strings: list[str] = []
+    memo: dict[int, Any] = {}
+    try:
+        for opcode, argument, _ in pickletools.genops(pickle):
+            if opcode.name == "GLOBAL":
+                names.append(str(argument).replace(" ", "."))
+            elif opcode.name == "STACK_GLOBAL" and len(strings) >= 2:
+                names.append(f"{strings[-2]}.{strings[-1]}")
+            elif "UNICODE" in opcode.name or opcode.name.endswith("STRING"):
+                strings.append(str(argument))
+            elif opcode.name in ("BINPUT", "LONG_BINPUT", "PUT") and strings:
+                memo[int(argument)] = strings[-1]
+            elif opcode.name == "MEMOIZE" and strings:
+                memo[len(memo)] = strings[-1]
+            elif opcode.name in ("BINGET", "LONG_BINGET", "GET") and isinstance(memo.get(int(argument)), str):
+                strings.append(memo[int(argument)])
+    except Exception:  # noqa: BLE001 — a damaged pickle: the names read so far are all there is
+        pass
+    return list(dict.fromkeys(names))
+
+
+def load_saved(data: Any, what: Words | None = None) -> Any:
+    """What a file written with torch.save holds, loaded *here* with ``torch.load(..., weights_only=True)``.
+
+    ``data`` is the file's bytes as the harness returned them (see :func:`saved_bytes`). Only the
+    zip archive torch.save writes is opened (uncompressed, bounded in size: the legacy format
+    allocates what its header claims before reading it), and the weights-only unpickler rebuilds
+    tensors and plain containers only: a forged file can at worst hold wrong numbers. A file it
+    refuses fails the test with the reason, naming the classes the file would have unpickled.
+    """
+    import io
+
+    import torch
+    name = _words(what) if what is not None else {"en": "the file", "ko": "파일"}
+    raw = saved_bytes(data)
+    problem = _zip_problem(raw)
+    if problem is None:
+        try:
+            return torch.load(io.BytesIO(raw), weights_only=True, map_location="cpu")
+        except Exception as exc:  # noqa: BLE001 — the unpickler refused it: say what it holds
+            held = ", ".join(refused_names(raw)[:5])
+            problem = ({"en": f"it holds objects that weights_only=True refuses to unpickle: {held}",
+                        "ko": f"weights_only=True로는 unpickle할 수 없는 객체가 들어 있습니다: {held}"} if held else
+                       {"en": f"the weights-only unpickler refused it ({type(exc).__name__})",
+                        "ko": f"weights-only unpickler가 읽기를 거부했습니다 ({type(exc).__name__})"})
+    raise SpecFailure({"en": f"{name['en']} cannot be read with torch.load(..., weights_only=True)",
+                       "ko": fill("{what:은} torch.load(..., weights_only=True)로 읽을 수 없습니다", what=name["ko"])},
+                      [problem])
+
+
+def refused_names(data: Any) -> list[str]:
+    """Of :func:`pickled_names`, those the weights-only unpickler refuses: what makes a file unsafe to load."""
+    try:
+        from torch._weights_only_unpickler import _get_allowed_globals
+        allowed = set(_get_allowed_globals())
+    except Exception:  # noqa: BLE001 — a torch without it: name everything but tensors' own machinery
+        allowed = {"collections.OrderedDict"}
+    return [name for name in pickled_names(data)
+            if name.replace("__builtin__.", "builtins.") not in allowed
+            and not name.startswith("torch._utils._rebuild_") and not name.endswith("Storage")]
+
+
+def first_difference(actual: Any, expected: Any, path: str = "") -> str | None:
+    """Where two nested values (dicts, lists, tuples, tensors, numbers, strings) first differ, exactly:
+    ``'["model"]["0.weight"]'``; ``None`` when they are identical (tensors: same dtype, shape and values,
+    NaN where NaN is). For things that must come back bit for bit, such as a saved state_dict."""
+    import math
+
+    import torch
+    if isinstance(expected, torch.Tensor) or isinstance(actual, torch.Tensor):
+        if not (type(actual) is torch.Tensor and isinstance(expected, torch.Tensor)):
+            return path or "(the value)"
+        if actual.dtype != expected.dtype or actual.shape != expected.shape:
+            return path or "(the value)"
+        a, e = actual.detach().cpu(), expected.detach().cpu()
+        same = torch.equal(a, e) or (a.is_floating_point() and bool(((a == e) | (a.isnan() & e.isnan())).all()))
+        return None if same else (path or "(the value)")
+    if isinstance(expected, dict):
+        if not isinstance(actual, dict) or list(actual.keys()) != list(expected.keys()) \
+                and set(actual.keys()) != set(expected.keys()):
+            return path or "(the keys)"
+        for key in expected:
+            found = first_difference(actual[key], expected[key], f"{path}[{key!r}]")
+            if found is not None:
+                return found
+        return None
+    if isinstance(expected, (list, tuple)):
+        if not isinstance(actual, (list, tuple)) or len(actual) != len(expected):
+            return path or "(the value)"
+        for index, (a, e) in enumerate(zip(actual, expected)):
+            found = first_difference(a, e, f"{path}[{index}]")
+            if found is not None:
+                return found
+        return None
+    if type(actual) is not type(expected):
+        return path or "(the value)"
+    if isinstance(expected, float) and math.isnan(expected):
+        return None if math.isnan(actual) else (path or "(the value)")
+    return None if actual == expected else (path or "(the value)")
+
+
+def source_mentions(sub: Any, names: Any, within: str | None = None) -> set[str]:
+    """Which of ``names`` the learner's source uses as code, read on the trusted side.
+
+    A name counts where it is an identifier (a variable, an attribute, a keyword argument, an
+    imported name) or a string constant (``os.environ["CUBLAS_WORKSPACE_CONFIG"]``,
+    ``setattr(cudnn, "benchmark", False)``), never in a comment, a docstring or an annotation.
+    ``within`` limits the search to what that function uses: its body, and the bodies of the
+    functions and the values of the names of the file it uses, transitively (so a helper or a
+    module-level constant counts, unrelated code elsewhere in the file does not); a name bound by
+    assignment (a lambda, functools.partial) counts with the expression it is bound to. A file
+    that does not parse mentions nothing.
+
+    For properties only the learner's process could show (a flag it set, an argument it passed,
+    a device it used): their points also need the source to say so, so that a forged report
+    alone earns nothing.
+    """
+    import ast
+    wanted = {names} if isinstance(names, str) else set(names)
+    run = getattr(sub, "_run", None)
+    source = getattr(getattr(run, "submission", None), "text", None)
+    if not isinstance(source, str):
+        raise TypeError("source_mentions takes the sub fixture")
+    try:
+        tree = ast.parse(source)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return set()
+    roots = [tree] if within is None else _what_runs(tree, within)
+    found: set[str] = set()
+    for root in roots:
+        skip = _docstrings_and_annotations(root)
+        for node in ast.walk(root):
+            if id(node) not in skip:
+                found.update(word for word in _words_of(node) if word in wanted)
+    return found
+
+
+def _what_runs(tree, name: str) -> list:
+    """The code ``name`` runs: the bodies of the definitions (or bound expressions) of ``name``, and of the
+    file's functions and module-level values it uses by name or as attributes (``_helper()``,
+    ``self._helper()``, ``**OPTIONS``), transitively."""
+    import ast
+    definitions: dict[str, list] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            definitions.setdefault(node.name, []).append(_body_only(node))
+        elif isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    definitions.setdefault(target.id, []).append(node.value)
+    seen, roots, todo = set(), [], [name]
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for root in definitions.get(current, []):
+            roots.append(root)
+            for node in ast.walk(root):
+                used = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+                if used in definitions:
+                    todo.append(used)
+    return roots
+
+
+def _body_only(function) -> Any:
+    import ast
+    return ast.Module(body=list(function.body), type_ignores=[])
+
+
+def _docstrings_and_annotations(root) -> set[int]:
+    """The ids of every node inside a docstring or an annotation under ``root``."""
+    import ast
+    skipped: set[int] = set()
+
+    def skip(node):
+        if node is not None:
+            skipped.update(id(n) for n in ast.walk(node))
+    for node in ast.walk(root):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            skip(body[0])
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            skip(node.returns)
+            for argument in [*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs,
+                             node.args.vararg, node.args.kwarg]:
+                if argument is not None:
+                    skip(argument.annotation)
+        elif isinstance(node, ast.AnnAssign):
+            skip(node.annotation)
+    return skipped
+
+
+def _words_of(node) -> list[str]:
+    import ast
+    if isinstance(node, ast.Name):
+        return [node.id]
+    if isinstance(node, ast.Attribute):
+        return [node.attr]
+    if isinstance(node, ast.keyword) and node.arg:
+        return [node.arg]
+    if isinstance(node, ast.alias):
+        return [part for part in (node.asname, *node.name.split(".")) if part]
+    if isinstance(node, ast.ImportFrom) and node.module:
+        return node.module.split(".")
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return [node.value]
+    return []

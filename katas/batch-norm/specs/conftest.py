@@ -110,9 +110,11 @@ def check_steps(sub):
 
 @pytest.fixture
 def check_fresh(sub):
-    """A new layer: parameters weight and bias, buffers running_mean and running_var, their starting values."""
+    """A new layer: parameters weight and bias, buffers running_mean and running_var, their starting values,
+    and its first training step (against torch's own, run here)."""
     def check(num_features, options):
-        f = sub.harness.fresh(num_features, options)
+        x = 1.5 + 2.0 * torch.randn(6, num_features, generator=torch.Generator().manual_seed(num_features))
+        f = sub.harness.fresh(num_features, options, x)
         expect(f["is_module"],
                en="BatchNorm1d must be an nn.Module: declare it as class BatchNorm1d(nn.Module) and call "
                   "super().__init__() first",
@@ -152,4 +154,11 @@ def check_fresh(sub):
                en="a new layer must start in training mode (self.training is True): do not call .eval() in __init__",
                ko="새로 만든 레이어는 학습 모드(self.training이 True)에서 시작해야 합니다. __init__에서 .eval()을 "
                   "호출하지 마세요")
+        # What the layer holds is reported by the learner's process; what it computes decides the point.
+        step = [("train", x, None)]
+        want = torch_run(num_features, options, torch.ones(num_features), torch.zeros(num_features), step)[0]
+        where = _words("train", 1)
+        for name, label_ko in (("out", "출력"), ("running_mean", "running_mean"), ("running_var", "running_var")):
+            expect_close(f["first_step"][name], want[name], dtype=torch.float32, condition=condition(step),
+                         what=_what("the output" if name == "out" else name, label_ko, where))
     return check

@@ -43,16 +43,30 @@ def check_items(got, expected, n):
              "len(dataset)이 시퀀스 수와 다릅니다. __len__은 샘플 수, 즉 len(self.sequences)를 돌려줘야 합니다",
              [{"en": f"len(dataset) is {got['len']} for {n} sequences",
                "ko": f"시퀀스 {n}개에 len(dataset)은 {got['len']}"}])
-    if got["calls_after_init"]:
-        fail("the transform ran while the dataset was being built: apply it in __getitem__, to the one sample "
-             "being read. Transforms often draw random numbers (augmentation), and every epoch must get fresh ones",
-             "데이터셋을 만드는 동안 transform이 실행되었습니다. transform은 __getitem__에서, 읽는 샘플 하나에 "
-             "적용하세요. transform은 흔히 난수를 쓰기 때문에(데이터 증강) 에포크마다 새로 적용되어야 합니다")
-    for i, ((features, label), (want_features, want_label)) in enumerate(zip(got["items"], expected["items"])):
-        expect_close(features, want_features, what={"en": f"the features of dataset[{i}]",
-                                                    "ko": f"dataset[{i}]의 특징"})
-        expect_close(label, want_label, check_dtype=False, what={"en": f"the label of dataset[{i}]",
-                                                                   "ko": f"dataset[{i}]의 레이블"})
+    for items, want_items, when in ((got["items"], expected["items"], ("", "")),
+                                    (got["items_again"], expected["items_again"], (", read again", ", 두 번째로 읽었을 때"))):
+        if len(items) != len(want_items):
+            fail("the dataset gave the wrong number of items", "데이터셋이 내놓은 샘플 수가 틀렸습니다")
+        for i, ((features, label), (want_features, want_label)) in enumerate(zip(items, want_items)):
+            try:
+                expect_close(features, want_features, what={"en": f"the features of dataset[{i}]{when[0]}",
+                                                            "ko": f"dataset[{i}]의 특징{when[1]}"})
+            except SpecFailure:
+                if items is got["items_again"] and _same(got["items_again"], got["items"]) \
+                        and not _same(expected["items_again"], expected["items"]):
+                    _transform_ran_once()
+                raise
+            expect_close(label, want_label, check_dtype=False, what={"en": f"the label of dataset[{i}]",
+                                                                       "ko": f"dataset[{i}]의 레이블"})
+
+
+def _transform_ran_once():
+    fail("reading a sample again gave the same numbers, though the transform draws fresh ones each time it runs: "
+         "the transform ran while the dataset was being built. Apply it in __getitem__, to the one sample being "
+         "read. Transforms often draw random numbers (augmentation), and every epoch must get fresh ones",
+         "샘플을 다시 읽었더니 같은 값이 나왔습니다. 이 transform은 실행될 때마다 새 난수를 뽑으니, 데이터셋을 "
+         "만드는 동안 transform이 실행된 것입니다. transform은 __getitem__에서, 읽는 샘플 하나에 적용하세요. "
+         "transform은 흔히 난수를 쓰기 때문에(데이터 증강) 에포크마다 새로 적용되어야 합니다")
 
 
 def _check_loader_facts(got):
@@ -161,7 +175,7 @@ def check_global_rng(got, expected):
              "Create g = torch.Generator(), call g.manual_seed(seed) and pass generator=g to the DataLoader",
              "같은 시드로 만든 두 로더가 서로 다르게 섞였습니다. 순서가 torch의 전역 난수 생성기를 따르고 있습니다. "
              "g = torch.Generator()를 만들어 g.manual_seed(seed)를 호출하고 DataLoader에 generator=g로 넘기세요")
-    if not got["global_rng_untouched"]:
+    if not _same(got["global_draws"], expected["global_draws"]):
         fail("building or iterating the loader changed the global torch RNG: shuffle with your own seeded "
              "torch.Generator only, so loading data leaves the rest of the run alone",
              "로더를 만들거나 돌리는 동안 torch의 전역 난수 생성기 상태가 바뀌었습니다. 시드를 설정한 torch.Generator만으로 "

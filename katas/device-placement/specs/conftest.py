@@ -6,13 +6,19 @@ returns is "on the device", and mixing the two raises PyTorch's mixed-device err
 every move (of the model, of x, of y), what the model received, and where the result came back; the
 values are compared with the reference's run on the CPU: a sum of `fan_in` products per output, hence
 condition=fan_in (GPU and CPU may add them in different orders).
+
+All of that is reported by the learner's process, which can reach the harness; and the harness builds
+the model, so it could compute the right values without the learner's function. The record of moves
+therefore only names a mistake, and each point also needs what only the trusted side can read: the
+learner's source, where predict and evaluate use their `device` argument and pick_device asks
+torch.cuda.is_available().
 """
 import types
 
 import pytest
 import torch
 
-from torchkata.spec import expect_close, fail
+from torchkata.spec import expect_close, fail, source_mentions
 
 SIMULATED = "simulated by the grader"
 
@@ -81,7 +87,16 @@ def check_placement(report, function, device):
     _raised(function, error)
 
 
-def check_predict(report, expected, device, fan_in):
+def check_uses_device(sub, function):
+    """The learner's source, read on the trusted side: `function` uses its `device` argument."""
+    if "device" not in source_mentions(sub, "device", within=function):
+        fail(f"{function} never uses its `device` argument: move the model and the data with .to(device), the "
+             "device you are given",
+             f"{function}에서 인자로 받은 `device`를 쓰지 않았습니다. 모델과 데이터를 받은 device로 옮기세요: "
+             ".to(device)")
+
+
+def check_predict(sub, report, expected, device, fan_in):
     check_placement(report, "predict", device)
     place = report["result_place"]
     if place == "device":
@@ -97,9 +112,10 @@ def check_predict(report, expected, device, fan_in):
              "출력이 아직 그래디언트를 추적합니다. 추론할 때는 `with torch.no_grad():` 안에서 모델을 실행하세요")
     expect_close(report["result"], expected["result"], condition=fan_in,
                  what={"en": "predict's output", "ko": "predict의 출력"})
+    check_uses_device(sub, "predict")
 
 
-def check_evaluate(report, expected, device, terms):
+def check_evaluate(sub, report, expected, device, terms):
     check_placement(report, "evaluate", device)
     if any(report.get("forward_grad", [])):
         fail("evaluate ran the model while tracking gradients: an evaluation builds no graph, so compute the loss "
@@ -117,9 +133,12 @@ def check_evaluate(report, expected, device, terms):
     expect_close(torch.tensor([report["value"]], dtype=torch.float64),
                  torch.tensor([expected["value"]], dtype=torch.float64), dtype=torch.float32, check_dtype=False,
                  condition=terms, what={"en": "the loss", "ko": "손실"})
+    check_uses_device(sub, "evaluate")
 
 
-def check_pick(report, simulated):
+def check_pick(sub, report, simulated):
+    """pick_device(), with torch.cuda.is_available() answering `simulated` in the learner's process (None: the
+    real answer, which the grader asks itself: the learner's process reports only what it returned)."""
     if report["error"]:
         _raised("pick_device", report["error"])
     if report["type"] != "device":
@@ -127,11 +146,16 @@ def check_pick(report, simulated):
              "torch.device(\"cuda\" if torch.cuda.is_available() else \"cpu\")",
              f"pick_device가 돌려준 값이 {report['type']}입니다. torch.device를 돌려주세요: "
              "torch.device(\"cuda\" if torch.cuda.is_available() else \"cpu\")")
-    available = report["cuda_available"]
+    available = torch.cuda.is_available() if simulated is None else simulated
     if report["device_type"] == ("cuda" if available else "cpu"):
+        if not source_mentions(sub, {"is_available", "device_count"}, within="pick_device"):
+            fail("pick_device does not ask torch.cuda.is_available(): ask it every time, and never assume a GPU",
+                 "pick_device가 torch.cuda.is_available()을 확인하지 않습니다. 매번 확인하고, GPU가 있다고 가정하지 "
+                 "마세요")
         return
-    en_when = (f"torch.cuda.is_available() returned {available}" + (" (the grader made it so)" if simulated else ""))
-    ko_when = (f"torch.cuda.is_available()이 {available}를 돌려주었는데" + (" (채점기가 그렇게 만든 상황)" if simulated else ""))
+    made = simulated is not None
+    en_when = (f"torch.cuda.is_available() returned {available}" + (" (the grader made it so)" if made else ""))
+    ko_when = (f"torch.cuda.is_available()이 {available}를 돌려주었는데" + (" (채점기가 그렇게 만든 상황)" if made else ""))
     if available:
         fail(f"{en_when}, yet pick_device returned {report['device']}: use the GPU when there is one",
              f"{ko_when} pick_device가 {report['device']}를 돌려주었습니다. GPU가 있으면 GPU를 쓰세요")

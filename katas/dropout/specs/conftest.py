@@ -26,17 +26,25 @@ def bernoulli_mask(x: torch.Tensor, p: float, seed: int) -> torch.Tensor:
     return torch.bernoulli(torch.full(x.shape, 1 - p), generator=torch.Generator().manual_seed(seed)).bool()
 
 
-def _check_generator(sub, x, p, seed):
-    facts = sub.harness.randomness(x, p, seed)
-    if not facts["same_for_same_seed"] or not facts["global_rng_untouched"]:
+def _check_generator(sub, expected, x, p, seed):
+    """Two calls with generators seeded alike (the global one seeded differently before each) give the
+    reference's result (`expected`: ref.harness.randomness), and leave the global generator where the
+    reference leaves it."""
+    first, second, after = sub.harness.randomness(x, p, seed)
+    want_first, _, want_after = expected
+    for got in (first, second):
+        expect_tensor(got)
+        if got.shape != want_first.shape or got.dtype != want_first.dtype or not torch.equal(got, want_first):
+            fail(GENERATOR_EN, GENERATOR_KO)
+    if not torch.equal(after, want_after):
         fail(GENERATOR_EN, GENERATOR_KO)
 
 
 @pytest.fixture
-def check_generator(sub):
-    """Two calls with generators seeded alike agree, and the global generator is left alone."""
+def check_generator(sub, ref):
+    """Two calls with generators seeded alike agree with the reference, and the global generator is left alone."""
     def check(x: torch.Tensor, p: float, seed: int) -> None:
-        _check_generator(sub, x, p, seed)
+        _check_generator(sub, ref.harness.randomness(x, p, seed), x, p, seed)
     return check
 
 
@@ -51,7 +59,7 @@ def _kept(got: torch.Tensor, x: torch.Tensor, p: float):
     return ~zero
 
 
-def _explain_mask(sub, got, x, p, seed):
+def _explain_mask(sub, randomness, got, x, p, seed):
     if not isinstance(got, torch.Tensor) or got.shape != x.shape or not got.is_floating_point():
         return
     kept = _kept(got, x, p)
@@ -72,7 +80,7 @@ def _explain_mask(sub, got, x, p, seed):
              "mask: draw them exactly as the prompt says, torch.rand(x.shape, generator=generator)",
              f"난수를 {x.dtype}로 뽑아서(torch.rand_like(x)가 그렇게 합니다) 마스크가 달라졌습니다. "
              "문제에 적힌 그대로 torch.rand(x.shape, generator=generator)로 뽑으세요")
-    _check_generator(sub, x, p, seed)
+    _check_generator(sub, randomness, x, p, seed)
     fail("your result is a valid dropout, but not with the mask the prompt fixes, so it cannot be checked "
          "element by element: draw it exactly as keep = torch.rand(x.shape, generator=generator) >= p "
          "(not torch.bernoulli, not torch.rand_like, one draw per call)",
@@ -87,8 +95,9 @@ def check_train(sub, ref):
     def check(x: torch.Tensor, p: float, seed: int) -> torch.Tensor:
         got = sub.harness.call(x, p, True, seed)
         expected = ref.harness.call(x, p, True, seed)
-        expect_tensor(got)
-        _explain_mask(sub, got, x, p, seed)
+        randomness = ref.harness.randomness(x, p, seed)   # asked always: the reference's calls never depend on
+        expect_tensor(got)                                 # the learner's results (a release records them)
+        _explain_mask(sub, randomness, got, x, p, seed)
         expect_close(got, expected)
         return got
     return check

@@ -53,13 +53,13 @@ def test_gradient_flows_through_the_kept_elements(sub, ref):
 @pytest.mark.hidden(points=1)
 def test_input_is_not_modified_in_place(sub, ref):
     x = _randn(4, 5, seed=18)
-    out, untouched = sub.harness.input_after_call(x, 0.5, True, 8)
-    expect(untouched,
+    out, after = sub.harness.input_after_call(x, 0.5, True, 8)
+    expect_close(out, ref.harness.input_after_call(x, 0.5, True, 8)[0])
+    expect(isinstance(after, torch.Tensor) and after.shape == x.shape and torch.equal(after, x),
            en="dropout changed its input in place: build a new tensor (x * keep / (1 - p)) instead of "
               "writing into x (x[~keep] = 0, x *= ...)",
            ko="dropout이 입력 텐서를 제자리에서 바꿨습니다. x에 직접 쓰지 말고(x[~keep] = 0, x *= ...) "
               "새 텐서를 만드세요 (x * keep / (1 - p))")
-    expect_close(out, ref.harness.input_after_call(x, 0.5, True, 8)[0])
 
 
 @pytest.mark.hidden(points=1)

@@ -58,10 +58,11 @@ def test_padding_in_the_middle_of_a_3d_batch(check_lookup):
 def test_the_table_is_not_modified(sub, ref, check_lookup):
     ids, table = torch.tensor([[1, 3, 0, 0], [2, 0, 0, 0]]), _table(4, 3, seed=21)
     check_lookup(ids, table)
-    out, untouched = sub.harness.table_after_call(ids, table, 0)
-    expect(untouched,
+    out, table_after, ids_after = sub.harness.table_after_call(ids, table, 0)
+    expect_close(out, ref.harness.table_after_call(ids, table, 0)[0])
+    expect(all(isinstance(t, torch.Tensor) and t.shape == given.shape and t.dtype == given.dtype
+               and torch.equal(t, given) for t, given in ((table_after, table), (ids_after, ids))),
            en="the call changed the table (or the ids) it was given: the table belongs to the caller, so zero the "
               "padding positions in the result, never with weight[padding_idx] = 0",
            ko="받은 테이블(또는 ID)이 호출 뒤에 바뀌었습니다. 테이블은 호출한 쪽의 것이므로 weight[padding_idx] = 0처럼 "
               "고치지 말고, 결과에서 패딩 위치를 0으로 만드세요")
-    expect_close(out, ref.harness.table_after_call(ids, table, 0)[0])

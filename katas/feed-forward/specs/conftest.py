@@ -68,6 +68,27 @@ def check_parameters(info: dict, d_model: int, d_ff) -> int:
          "layer1.bias, layer2.weight, layer2.bias)여야 합니다. 가중치를 이 이름으로 불러옵니다", _listed(params))
 
 
+def _check_output(sub, ref, d_model, d_ff, hidden, x, seed, dropout=0.0, training=False):
+    state = make_state(d_model, hidden, seed)
+    got = sub.harness.forward(d_model, d_ff, state, x, dropout, training, seed)
+    expect_tensor(got)
+    if got.shape[-1:] == (hidden,) and got.shape[:-1] == x.shape[:-1] and hidden != d_model:
+        fail("the output has d_ff features instead of d_model: apply layer2 after the activation, to come back "
+             "to d_model",
+             "출력의 특성 수가 d_model이 아니라 d_ff입니다. 활성화 함수 다음에 layer2를 적용해서 d_model로 "
+             "돌아오세요",
+             [{"en": f"output shape {tuple(got.shape)}; d_model = {d_model}, d_ff = {hidden}",
+               "ko": f"출력 shape {tuple(got.shape)}, d_model = {d_model}, d_ff = {hidden}"}])
+    if training and dropout:
+        expected = ref.harness.forward(d_model, d_ff, state, x, dropout, training, seed)
+        expect_close(got, expected, condition=hidden)
+    else:
+        expected = ref.harness.forward(d_model, d_ff, {k: v.double() for k, v in state.items()}, x.double(),
+                                       dropout, training, seed)
+        expect_close(got, expected, dtype=x.dtype, condition=hidden)
+    return got
+
+
 @pytest.fixture
 def check_block(sub, ref):
     """Build the learner's block, check its parameters, load seeded weights, compare the output.
@@ -77,29 +98,14 @@ def check_block(sub, ref):
     """
     def check(d_model, d_ff, x, seed, dropout=0.0, training=False):
         hidden = check_parameters(sub.harness.describe(d_model, d_ff, dropout), d_model, d_ff)
-        state = make_state(d_model, hidden, seed)
-        got = sub.harness.forward(d_model, d_ff, state, x, dropout, training, seed)
-        expect_tensor(got)
-        if got.shape[-1:] == (hidden,) and got.shape[:-1] == x.shape[:-1] and hidden != d_model:
-            fail("the output has d_ff features instead of d_model: apply layer2 after the activation, to come back "
-                 "to d_model",
-                 "출력의 특성 수가 d_model이 아니라 d_ff입니다. 활성화 함수 다음에 layer2를 적용해서 d_model로 "
-                 "돌아오세요",
-                 [{"en": f"output shape {tuple(got.shape)}; d_model = {d_model}, d_ff = {hidden}",
-                   "ko": f"출력 shape {tuple(got.shape)}, d_model = {d_model}, d_ff = {hidden}"}])
-        if training and dropout:
-            expected = ref.harness.forward(d_model, d_ff, state, x, dropout, training, seed)
-            expect_close(got, expected, condition=hidden)
-        else:
-            expected = ref.harness.forward(d_model, d_ff, {k: v.double() for k, v in state.items()}, x.double(),
-                                           dropout, training, seed)
-            expect_close(got, expected, dtype=x.dtype, condition=hidden)
-        return got
+        return _check_output(sub, ref, d_model, d_ff, hidden, x, seed, dropout, training)
     return check
 
 
 @pytest.fixture
-def check_count(sub):
+def check_count(sub, ref):
+    """The parameters the block holds (names, shapes, count), which the learner's process reports; the point
+    also needs the block built that way to compute the reference's output."""
     def check(d_model, d_ff):
         info = sub.harness.describe(d_model, d_ff)
         hidden = check_parameters(info, d_model, d_ff)
@@ -110,4 +116,6 @@ def check_count(sub):
                  "블록의 파라미터 수가 틀렸습니다. Linear 레이어 두 개의 가중치와 편향을 합친 "
                  "2 * d_model * d_ff + d_ff + d_model개여야 합니다",
                  [{"en": f"got {info['count']}, expected {count}", "ko": f"결과는 {info['count']}개, 기댓값은 {count}개"}])
+        x = 2 * torch.randn(3, d_model, generator=torch.Generator().manual_seed(d_model))
+        _check_output(sub, ref, d_model, d_ff, hidden, x, seed=d_model + 100)
     return check

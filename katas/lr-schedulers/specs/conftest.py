@@ -1,10 +1,11 @@
 """Shared checks for the lr-schedulers specs.
 
 Formulas: the learner's function is evaluated for every epoch in the worker (harness.formula) and
-compared with what the matching torch.optim.lr_scheduler class does (harness.torch_schedule, called
-on the reference side). The loop: harness.loop records every optimizer.step() (with the learning
-rate it used) and every scheduler.step(), in order; the order is checked first, then the learning
-rates and the trained parameters. Numbers that depend on a test's inputs go in the details, which
+compared with the reference's (the formulas of the torch.optim.lr_scheduler classes), run by the same
+driver in the reference's own process. The loop: harness.loop records every optimizer.step() (with the
+learning rate it used) and every scheduler.step(), in order; that record is the learner's process's
+word, so it only names the mistake: the learning rates and the trained parameters, compared with the
+reference's, decide the points. Numbers that depend on a test's inputs go in the details, which
 hidden tests do not show.
 """
 import pytest
@@ -24,7 +25,7 @@ def _detail(en, ko):
 
 def _check_formula(sub, ref, name, lr0, kwargs, epochs):
     got = sub.harness.formula(name, lr0, kwargs, epochs)
-    expected = ref.harness.torch_schedule(name, lr0, kwargs, epochs)
+    expected = ref.harness.formula(name, lr0, kwargs, epochs)
     expect_close(_tensor(got), _tensor(expected),
                  what={"en": f"the list of learning rates {name}() gives for epochs 0, 1, 2, ... (index = epoch)",
                        "ko": f"{name}() 함수가 에폭 0, 1, 2, ...에 돌려준 학습률 리스트 (인덱스 = 에폭)"})
@@ -101,7 +102,7 @@ def _check_loop(sub, ref, name, lr0, kwargs, n_batches, epochs, seed):
 
 @pytest.fixture
 def check_formula(sub, ref):
-    """check_formula(name, lr0, kwargs, epochs): the learner's formula against the torch scheduler's lrs."""
+    """check_formula(name, lr0, kwargs, epochs): the learner's formula against the reference's lrs."""
     return lambda name, lr0, kwargs, epochs: _check_formula(sub, ref, name, lr0, kwargs, epochs)
 
 

@@ -1,5 +1,6 @@
 """Public specs: the learner sees these inputs and every detail of a failure."""
 import pytest
+import torch
 
 from torchkata.spec import expect_close
 
@@ -19,9 +20,15 @@ def test_probs_and_loss_are_float32(sub, ref, checks, batch):
 
 
 @pytest.mark.public(points=2)
-def test_weights_stay_float32(sub, checks, batch):
+def test_weights_stay_float32(sub, ref, checks, batch):
     x, y = batch(2)
-    checks.weights(sub.harness.forward(2, x, y), "mixed_forward")
+    report = sub.harness.forward(2, x, y)
+    checks.weights(report, "mixed_forward")
+    # The dtypes are the learner's process's report: the point also needs the loss that process computed
+    # (to bfloat16's precision: this test is about the weights, not about where autocast is).
+    want = ref.harness.forward(2, x, y)
+    expect_close(report["loss"], want["loss"], dtype=torch.bfloat16, check_dtype=False,
+                 condition=float(want["logits"].float().abs().max()), what={"en": "the loss", "ko": "손실"})
 
 
 @pytest.mark.public(points=3)

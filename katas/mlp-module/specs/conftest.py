@@ -180,13 +180,31 @@ def labels():
     return _labels
 
 
-@pytest.fixture
-def check_layers(sub):
-    """check_layers(seed=0): the model is an nn.Module whose linear_relu_stack holds the right layers."""
-    return lambda seed=0: _check_layers(sub, seed)
+def _computes_like_the_reference(sub, ref, seed):
+    """What the model holds is the learner's process's report: a point for it also needs that model, with
+    given weights, to compute the reference's logits."""
+    x = _images(seed + 50, 2)
+    expect_close(_forward(sub.harness.logits, seed, x), ref.harness.logits(seed, x.double()), dtype=x.dtype,
+                 condition=CONDITION, what={"en": "the logits", "ko": "로짓"})
 
 
 @pytest.fixture
-def check_structure(sub):
-    """check_structure(seed=0): check_layers, then the parameter names, shapes and count; returns the report."""
-    return lambda seed=0: _check_structure(sub, seed)
+def check_layers(sub, ref):
+    """check_layers(seed=0): the model is an nn.Module whose linear_relu_stack holds the right layers (and
+    computes the reference's logits)."""
+    def check(seed=0):
+        info = _check_layers(sub, seed)
+        _computes_like_the_reference(sub, ref, seed)
+        return info
+    return check
+
+
+@pytest.fixture
+def check_structure(sub, ref):
+    """check_structure(seed=0): check_layers, then the parameter names, shapes and count (and the reference's
+    logits); returns the report."""
+    def check(seed=0):
+        info = _check_structure(sub, seed)
+        _computes_like_the_reference(sub, ref, seed)
+        return info
+    return check

@@ -1,12 +1,15 @@
 """Shared by the set-seed specs: the learner's set_seed and seeded_loader against the reference's.
 
-Both run only in the confined worker (a fresh process per test), through harness.py, which
-returns plain facts (does each generator give what seeding it with `seed` gives?) and the
-batches the loaders produce. Nothing here touches the grader's own global state.
+Both run only in the confined worker (a fresh process per test), through harness.py, which returns
+observations: the numbers each generator gives right after set_seed, the settings after it, the batches
+the loaders produce, the global RNG's next numbers after a loader was built and iterated. Each is
+compared here with the reference's, from the same driver in its own process. The settings are the
+learner's process's own state, so their points also need the source to set them (source_mentions): a
+process that only reports them earns nothing. Nothing here touches the grader's own global state.
 """
 import pytest
 
-from torchkata.spec import fail
+from torchkata.spec import fail, source_mentions
 
 SOURCES = {   # what set_seed must seed: how a run draws from it, and what seeds it
     "python": ("random.random()", "random.seed(seed)"),
@@ -30,15 +33,36 @@ FLAGS = {     # what set_seed must set, and what to do when it did not
 }
 
 
-def check_seeded(got_runs, expected_runs, names=("python", "numpy", "torch", "cuda")):
-    """Each run of harness.pipeline_twice: every generator in `names` seeded as the reference seeds it."""
+SETTERS = {   # the names a set_seed that makes each setting must use (any one of them, for the first)
+    "deterministic_algorithms": {"use_deterministic_algorithms", "set_deterministic_debug_mode"},
+    "cudnn_deterministic": {"deterministic"},
+    "cudnn_benchmark": {"benchmark"},
+    "cublas_workspace_config": {"CUBLAS_WORKSPACE_CONFIG"},
+}
+
+
+def _draws_differ(got, expected):
+    import torch
+    if isinstance(expected, torch.Tensor) or isinstance(got, torch.Tensor):
+        return not (isinstance(got, torch.Tensor) and isinstance(expected, torch.Tensor) and torch.equal(got, expected))
+    return got != expected
+
+
+def check_seeded(sub, got_runs, expected_runs, names=("python", "numpy", "torch", "cuda")):
+    """Each run of harness.pipeline_twice: every generator in `names` gives, right after set_seed, exactly what
+    it gives after the reference's set_seed (the draws decide; which calls were made never does). The GPUs'
+    generators cannot be drawn from in the grader's processes (a forked child cannot start CUDA, and a
+    release records the reference's answers on a machine that may have none): for them, the source must
+    seed them, with torch.cuda.manual_seed_all(seed) or torch.manual_seed(seed), read on the trusted side."""
     for name in names:
-        if any(got[name] != expected[name] for got, expected in zip(got_runs, expected_runs)):
-            if name == "cuda":
+        if name == "cuda":
+            if not source_mentions(sub, {"manual_seed", "manual_seed_all"}, within="set_seed"):
                 fail("set_seed did not seed the CUDA generators with `seed`: call torch.cuda.manual_seed_all(seed) "
                      "(torch.manual_seed(seed) also does it)",
                      "set_seed가 CUDA 난수 생성기에 `seed`로 시드를 설정하지 않았습니다. "
                      "torch.cuda.manual_seed_all(seed)를 호출하세요 (torch.manual_seed(seed)도 이 일을 합니다)")
+            continue
+        if any(_draws_differ(got[name], expected[name]) for got, expected in zip(got_runs, expected_runs)):
             call, seeder = SOURCES[name]
             fail(f"after set_seed(seed), {call} does not give what {seeder} gives: in set_seed, seed it with the "
                  "`seed` argument, and draw nothing from it there",
@@ -46,10 +70,22 @@ def check_seeded(got_runs, expected_runs, names=("python", "numpy", "torch", "cu
                  "`seed` 인자로 시드를 설정하고, 그 안에서는 난수를 뽑지 마세요")
 
 
-def check_flags(got, expected, names):
+def check_flags(sub, got, expected, names):
+    """The settings after set_seed, against the reference's; they are the learner's process's own state, so
+    each must also be made in the source, by set_seed or a function of the file it calls (read on the
+    trusted side)."""
+    used = source_mentions(sub, set().union(*SETTERS.values()), within="set_seed")
     for name in names:
-        if got[name] != expected[name]:
+        if _setting(name, got[name]) != _setting(name, expected[name]) or not SETTERS[name] & used:
             fail(*FLAGS[name])
+
+
+CUBLAS_DETERMINISTIC = (":4096:8", ":16:8")    # the values cuBLAS accepts for deterministic matrix products
+
+
+def _setting(name, value):
+    """A setting as it matters: for CUBLAS_WORKSPACE_CONFIG, whether it holds a value cuBLAS accepts."""
+    return value in CUBLAS_DETERMINISTIC if name == "cublas_workspace_config" else value
 
 
 def check_batches(got, expected, en_when, ko_when):

@@ -8,7 +8,7 @@ from torchkata.spec import expect, expect_close
 @pytest.mark.hidden(points=2)
 def test_whole_pipeline_with_another_seed(sub, ref, seeding):
     got, expected = sub.harness.pipeline_twice(2024, 23, 5), ref.harness.pipeline_twice(2024, 23, 5)
-    seeding.check_seeded(got, expected)
+    seeding.check_seeded(sub, got, expected)
     seeding.check_batches([run["loader"] for run in got], [run["loader"] for run in expected],
                           "(after set_seed, in two runs)", "두 번의 실행에서 각각 set_seed를 호출한 뒤,")
 

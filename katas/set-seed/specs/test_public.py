@@ -5,37 +5,38 @@ draws, disturbs every generator and does it again, and says whether each generat
 seeding it with `seed` gives, in both runs.
 """
 import pytest
+import torch
 
 from torchkata.spec import expect
 
 
 @pytest.mark.public(points=2)
 def test_python_random_repeats_after_set_seed(sub, ref, seeding):
-    seeding.check_seeded(sub.harness.pipeline_twice(7, with_loader=False),
+    seeding.check_seeded(sub, sub.harness.pipeline_twice(7, with_loader=False),
                          ref.harness.pipeline_twice(7, with_loader=False), ["python"])
 
 
 @pytest.mark.public(points=2)
 def test_numpy_repeats_after_set_seed(sub, ref, seeding):
-    seeding.check_seeded(sub.harness.pipeline_twice(7, with_loader=False),
+    seeding.check_seeded(sub, sub.harness.pipeline_twice(7, with_loader=False),
                          ref.harness.pipeline_twice(7, with_loader=False), ["numpy"])
 
 
 @pytest.mark.public(points=2)
 def test_torch_repeats_after_set_seed(sub, ref, seeding):
-    seeding.check_seeded(sub.harness.pipeline_twice(7, with_loader=False),
+    seeding.check_seeded(sub, sub.harness.pipeline_twice(7, with_loader=False),
                          ref.harness.pipeline_twice(7, with_loader=False), ["torch", "cuda"])
 
 
 @pytest.mark.public(points=2)
 def test_deterministic_algorithms_and_cudnn_flags(sub, ref, seeding):
-    seeding.check_flags(sub.harness.flags_after_set_seed(3), ref.harness.flags_after_set_seed(3),
+    seeding.check_flags(sub, sub.harness.flags_after_set_seed(3), ref.harness.flags_after_set_seed(3),
                         ["deterministic_algorithms", "cudnn_deterministic", "cudnn_benchmark"])
 
 
 @pytest.mark.public(points=1)
 def test_cublas_workspace_config(sub, ref, seeding):
-    seeding.check_flags(sub.harness.flags_after_set_seed(3), ref.harness.flags_after_set_seed(3),
+    seeding.check_flags(sub, sub.harness.flags_after_set_seed(3), ref.harness.flags_after_set_seed(3),
                         ["cublas_workspace_config"])
 
 
@@ -50,15 +51,15 @@ def test_loader_shuffles_reproducibly(sub, ref, seeding):
 
 @pytest.mark.public(points=2)
 def test_loader_ignores_the_global_rng(sub, ref, seeding):
-    *orders, untouched = sub.harness.loaders_around_global_draws(20, 6, 5)
-    *expected, _ = ref.harness.loaders_around_global_draws(20, 6, 5)
-    expect(untouched,
+    *orders, after = sub.harness.loaders_around_global_draws(20, 6, 5)
+    *expected, expected_after = ref.harness.loaders_around_global_draws(20, 6, 5)
+    expect(len(after) == len(expected_after) and all(torch.equal(a, e) for a, e in zip(after, expected_after)),
            en="building or iterating seeded_loader changed the global torch RNG: use only your own torch.Generator, "
               "so that loading data leaves the rest of the run alone",
            ko="seeded_loader를 만들거나 돌리는 동안 torch의 전역 난수 생성기 상태가 바뀌었습니다. 직접 만든 "
               "torch.Generator만 쓰세요. 그래야 데이터 로딩이 나머지 학습 과정에 영향을 주지 않습니다")
     seeding.check_batches(orders, expected,
                           "(two loaders with seed=5, built after torch.manual_seed(0) and torch.manual_seed(1), "
-                          "with torch.rand() drawn in between)",
-                          "seed=5인 로더 두 개를 torch.manual_seed(0)과 torch.manual_seed(1) 뒤에 만들고, 중간에 "
-                          "torch.rand()를 뽑았을 때,")
+                          "iterated after torch.manual_seed(100) and torch.manual_seed(3))",
+                          "seed=5인 로더 두 개를 torch.manual_seed(0)과 torch.manual_seed(1) 뒤에 만들고, "
+                          "torch.manual_seed(100)과 torch.manual_seed(3) 뒤에 돌렸을 때,")

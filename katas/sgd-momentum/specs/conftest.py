@@ -1,9 +1,10 @@
-"""Shared checks for the sgd-momentum specs: the learner's trajectory against torch.optim.SGD's.
+"""Shared checks for the sgd-momentum specs: the learner's trajectory against the reference's.
 
 The problem is a small least-squares fit, y ~ x @ W.T + b, built here from a seeded generator.
-harness.run trains it with the learner's MomentumSGD, harness.torch_run (called on the reference
-side, so torch.optim is imported in the worker, never in the grader) with torch.optim.SGD; both
-return the parameters after every step, compared here one step at a time.
+harness.run trains it with the learner's MomentumSGD, and, in the reference's own process, with the
+reference's (torch.optim.SGD's algorithm; torch.optim itself would import torch._dynamo in the
+grader, and a harness function running it would hand the answer to the learner's process, which can
+reach the harness). Both return the parameters after every step, compared here one step at a time.
 """
 import pytest
 import torch
@@ -56,9 +57,9 @@ def _same(trajectory, other):
 def _check(sub, ref, seed, lrs, settings, **problem):
     params, x, y = _problem(seed, **problem)
     got = _run(sub, params, x, y, lrs, settings)
-    expected = ref.harness.torch_run(params, x, y, lrs, settings)
+    expected = ref.harness.run(params, x, y, lrs, settings)
     # What torch.optim.SGD does if lr is never changed: the trajectory of an optimizer that ignores opt.lr.
-    fixed_lr = ref.harness.torch_run(params, x, y, lrs[:1] * len(lrs), settings) if len(set(lrs)) > 1 else None
+    fixed_lr = ref.harness.run(params, x, y, lrs[:1] * len(lrs), settings) if len(set(lrs)) > 1 else None
     if all(torch.equal(g, p) for g, p in zip(got[-1], params[:2])):
         fail("the parameters never changed: step() must change each parameter tensor itself, in place "
              "(p -= lr * direction inside torch.no_grad()); `p = p - ...` only gives the name p a new tensor",

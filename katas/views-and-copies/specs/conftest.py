@@ -1,14 +1,20 @@
 """Shared checks for the views-and-copies specs.
 
-The harness reports what the learner's code did to memory (see harness.py). Each check below
-compares one fact of the learner's report with the reference's and, when they differ, says which
-fact is wrong; the mutants in kata.toml then say why. Values are copies or exact arithmetic on
+The harness returns what became of the tensors (see harness.py): the input after the call, and the
+other side after a write on one side. Whether a call changed its input, or whether two tensors share
+memory, is decided here from those values, the inputs the spec sent and the reference's observations;
+when they differ the check says which fact is wrong, and the mutants in kata.toml then say why. Values are copies or exact arithmetic on
 small numbers, so they must match exactly (expect_close's defaults).
 """
 import pytest
 import torch
 
 from torchkata.spec import expect, expect_close, fail
+
+
+def _same(a, b) -> bool:
+    return isinstance(a, torch.Tensor) and isinstance(b, torch.Tensor) and a.shape == b.shape \
+        and a.dtype == b.dtype and bool(torch.equal(a, b))
 
 
 def _expect_kind(report, want, call):
@@ -26,23 +32,26 @@ def check_add(sub, ref):
         want = ref.harness.add_report(x, value, inplace)
         _expect_kind(got, "Tensor", call)
         expect_close(got["result"], want["result"], what={"en": f"the result of {call}", "ko": f"{call}의 결과"})
+        x_changed = not _same(got["x_after"], x)
         if inplace:
-            expect(got["x_changed"],
+            expect(x_changed,
                    en=f"{call} left x unchanged: an in-place operation must change the caller's x itself",
                    ko=f"{call}를 호출했는데 x가 그대로입니다. in-place 연산은 호출한 쪽의 x 자체를 바꿔야 합니다")
-            expect(got["returned_x"],
+            expect(got["returned_x"] is True and _same(got["x_after_writing_the_result"],
+                                                       want["x_after_writing_the_result"]),
                    en=f"{call} changed x but returned another tensor: return x itself, as in-place methods such as "
                       "add_ do",
                    ko=f"{call}가 x를 바꾸긴 했지만 다른 텐서를 반환했습니다. add_ 같은 in-place 메서드처럼 x 자신을 "
                       "반환하세요")
         else:
-            expect(not got["x_changed"],
+            expect(not x_changed,
                    en=f"{call} changed its input x: an out-of-place operation must leave x as it was and return "
                       "a new tensor",
                    ko=f"{call}가 입력 x를 바꿨습니다. out-of-place 연산은 x를 그대로 두고 새 텐서를 반환해야 합니다")
-            expect(not got["shares_memory"],
+            expect(_same(got["x_after_writing_the_result"], x),
                    en=f"the result of {call} shares memory with x: return a new tensor",
                    ko=f"{call}의 결과가 x와 메모리를 공유합니다. 새 텐서를 반환하세요")
+        expect_close(got["x_after"], want["x_after"], what={"en": f"x after {call}", "ko": f"{call} 뒤의 x"})
     return check
 
 
@@ -53,18 +62,18 @@ def check_row(sub, ref):
         got = sub.harness.row_report(x, i, copy)
         want = ref.harness.row_report(x, i, copy)
         _expect_kind(got, "Tensor", call)
-        expect(not got["x_changed_by_the_call"],
+        expect(_same(got["x_after_the_call"], x),
                en=f"{call} changed x: reading a row must not modify the tensor",
                ko=f"{call}가 x를 바꿨습니다. 행을 읽기만 해야지 텐서를 수정하면 안 됩니다")
         expect_close(got["row"], want["row"], what={"en": f"the row from {call}", "ko": f"{call}가 반환한 행"})
         if copy:
-            expect(not got["shares_memory"] and not got["x_changed_by_writing_the_row"],
+            expect(_same(got["x_after_writing_the_row"], x),
                    en=f"the row from {call} still shares memory with x: writing into it changed x. A copy must be "
                       "independent",
                    ko=f"{call}가 반환한 행이 여전히 x와 메모리를 공유합니다. 행에 값을 쓰자 x도 바뀌었습니다. "
                       "복사본은 x와 독립적이어야 합니다")
         else:
-            expect(got["shares_memory"] and got["x_changed_by_writing_the_row"],
+            expect(_same(got["x_after_writing_the_row"], want["x_after_writing_the_row"]),
                    en=f"the row from {call} does not share memory with x: writing into it left x unchanged. A view "
                       "must share x's memory",
                    ko=f"{call}가 반환한 행이 x와 메모리를 공유하지 않습니다. 행에 값을 써도 x가 바뀌지 않았습니다. "
@@ -81,14 +90,15 @@ def check_from_numpy(sub, ref):
         _expect_kind(got, "Tensor", call)
         expect_close(got["tensor"], want["tensor"],
                      what={"en": f"the tensor from {call}", "ko": f"{call}가 반환한 텐서"})
+        follows = not _same(got["tensor_after_changing_the_array"], got["tensor"])
         if copy:
-            expect(not got["tensor_follows_the_array"],
+            expect(not follows,
                    en=f"the tensor from {call} changed when the array was changed in place: it shares the array's "
                       "memory, but a copy was asked for",
                    ko=f"배열을 in-place로 바꾸자 {call}가 반환한 텐서도 바뀌었습니다. 배열과 메모리를 공유하고 "
                       "있는데, 여기서는 복사본이 필요합니다")
         else:
-            expect(got["tensor_follows_the_array"],
+            expect(follows and _same(got["tensor_after_changing_the_array"], want["tensor_after_changing_the_array"]),
                    en=f"the tensor from {call} did not change when the array was changed in place: it is a copy, "
                       "but it must share the array's memory",
                    ko=f"배열을 in-place로 바꿨는데 {call}가 반환한 텐서는 그대로입니다. 복사본을 만든 것인데, "
@@ -105,7 +115,8 @@ def check_to_numpy(sub, ref):
         _expect_kind(got, "ndarray", call)
         expect_close(got["array"], want["array"],
                      what={"en": f"the array from {call}", "ko": f"{call}가 반환한 배열"})
-        expect(got["array_follows_the_tensor"],
+        expect(_same(got["array_after_changing_the_tensor"], want["array_after_changing_the_tensor"])
+               and not _same(got["array_after_changing_the_tensor"], got["array"]),
                en=f"the array from {call} did not change when the tensor was changed in place: it is a copy, but "
                   "it must share the tensor's memory",
                ko=f"텐서를 in-place로 바꿨는데 {call}가 반환한 배열은 그대로입니다. 복사본을 만든 것인데, "
