@@ -96,7 +96,7 @@ def test_check_stub_exits_1_and_reference_exits_0_with_the_solution(run, workspa
     failed = run("check")
     assert failed.exit_code == 1 and "Score: 0/21" in failed.output
     assert "Not written yet in submissions/stable_softmax.py" in failed.output
-    assert re.search(r"! stable_softmax\(\)\s+line 13, 13 tests", failed.output)        # one line, not one per test
+    assert re.search(r"! stable_softmax\(\)\s+line 13, \d+ tests", failed.output)        # one line, not one per test
     assert "test_small_values" not in failed.output and "your code raised" not in failed.output
     shutil.copy(SOFTMAX_REFERENCE, workspace / "submissions" / "stable_softmax.py")
     passed = run("check", "stable-softmax")

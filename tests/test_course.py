@@ -145,7 +145,8 @@ def test_korean_joins_what_it_names_into_one_sentence(course):
     for key, entry in MESSAGES.items():
         assert "{what}:" not in entry.get("ko", ""), key
         if "{what" in entry.get("ko", ""):
-            names = [n for n in ("count", "total", "got", "small", "large", "ops_small", "ops_large")]
+            import string
+            names = {name for _, name, _, _ in string.Formatter().parse(entry["ko"]) if name and name != "what"}
             text = t(key, "ko", what="손실 값", **{n: 1 for n in names})
             assert "값: 값" not in text and "값이 값이" not in text and "손실 값:" not in text, text
 

@@ -228,7 +228,7 @@ def test_nan_where_finite_values_are_expected_says_how_many_and_whether_the_rest
     found = describe(a, e)
     assert found.key == "nan"
     texts = [detail["en"] for detail in found.details]
-    assert "4 of 12 elements are NaN or inf" in texts and "the other elements are right" in texts
+    assert "NaN or inf in 4 of 12 elements" in texts and "the other elements are right" in texts
     assert any("rows [1]" in text for text in texts)
 
 
@@ -294,9 +294,9 @@ def test_expect_close_relates_a_result_to_the_current_tests_inputs_and_keeps_val
         d.follow()
     failure = caught.value
     hidden = failure.render("en", with_details=False)
-    assert hidden == "the loss is off by a constant factor: result = expected × the batch size"
+    assert hidden == "the loss: off by a constant factor (result = expected × the batch size)"
     assert "16" not in hidden and "\n" not in hidden
-    assert "손실: 결과가 기댓값과 일정한 비율로 다릅니다 (결과 = 기댓값 × 배치 크기)" == failure.render("ko", False)
+    assert "손실이 기댓값과 일정한 비율로 다릅니다 (결과 = 기댓값 × 배치 크기)" == failure.render("ko", False)
     public = failure.render("en")
     assert "the batch size = 16" in public and "largest error" in public and "first difference" in public
 
@@ -305,7 +305,7 @@ def test_expect_close_without_a_pattern_keeps_the_plain_message():
     e = randn(4).float()
     with pytest.raises(SpecFailure) as caught:
         expect_close(e + torch.tensor([0.1, -0.3, 0.0, 0.2]), e)
-    assert caught.value.render("en", False) == "your result has the wrong values"
+    assert caught.value.render("en", False) == "the values of your result are wrong"
 
 
 def test_expect_close_names_patterns_of_shape_and_says_when_only_the_dtype_differs():
@@ -315,7 +315,7 @@ def test_expect_close_names_patterns_of_shape_and_says_when_only_the_dtype_diffe
     assert "extra dimension of size 1" in caught.value.render("en", False)
     with pytest.raises(SpecFailure) as caught:
         expect_close(x.double(), x)
-    assert caught.value.render("en", False) == "your result has the wrong dtype"
+    assert caught.value.render("en", False) == "the dtype of your result is wrong"
     assert "the values are right: only the dtype differs" in caught.value.render("en")
 
 
@@ -324,8 +324,8 @@ def test_expect_close_on_lists_reports_the_sequence_pattern_with_the_entry():
     with pytest.raises(SpecFailure) as caught:
         expect_close([steps[0]] * 3, steps, what="w")
     lines = caught.value.render("en").splitlines()
-    assert lines[0] == "w never moves from its starting value: every step equals the first"
-    assert "w, entry 1 has the wrong values" in lines
+    assert lines[0] == "w: never moves from its starting value (every step equals the first)"
+    assert "the values of w, entry 1 are wrong" in lines
     expect_close(list(steps), steps)            # equal lists pass
     with pytest.raises(SpecFailure, match="wrong number of entries"):
         expect_close(steps[:2], steps)
@@ -334,13 +334,13 @@ def test_expect_close_on_lists_reports_the_sequence_pattern_with_the_entry():
 def test_expect_equal_describes_numbers_and_keeps_working_for_plain_values():
     with pytest.raises(SpecFailure) as caught:
         expect_equal(4, 5, what="len(dataset)")
-    assert caught.value.render("en", False) == "len(dataset) is one less than expected"
+    assert caught.value.render("en", False) == "len(dataset): one less than expected"
     assert "got 4, expected 5" in caught.value.render("en")
     expect_equal([1, 2], [1, 2])
     expect_equal(torch.tensor([1, 2]), torch.tensor([1, 2]))
     with pytest.raises(SpecFailure, match="another order"):
         expect_equal(torch.tensor([2, 1, 3]), torch.tensor([1, 2, 3]))
-    with pytest.raises(SpecFailure, match="is not what was expected"):
+    with pytest.raises(SpecFailure, match="expected a different value for"):
         expect_equal("a", "b")
 
 
@@ -351,7 +351,7 @@ def test_expect_unchanged_says_the_input_was_changed_in_place_and_how():
     expect_unchanged(nan.clone(), nan)                  # NaN where NaN was is unchanged
     with pytest.raises(SpecFailure) as caught:
         expect_unchanged(x.clamp(min=0), x, what="x after relu(x)")
-    assert caught.value.render("en", False) == "x after relu(x) was changed in place by the call: it must stay as it was"
+    assert caught.value.render("en", False) == "x after relu(x): changed in place by the call; it must stay as it was"
     assert "제자리에서(in-place)" in caught.value.render("ko", False)
     with pytest.raises(SpecFailure) as caught:
         expect_unchanged(x * 2, x)

@@ -246,7 +246,7 @@ def test_the_lifecycle_as_the_readme_tells_it(tmp_path_factory, tmp_path):
         (work / "my-course" / name).parent.mkdir(parents=True, exist_ok=True)
         (work / "my-course" / name).write_text(text, encoding="utf-8")
     validated = me.types("kata validate relu --course my-course")
-    assert "1/1 katas valid" in validated.stdout
+    assert "1/1 kata valid" in validated.stdout
 
     # 2. The release: a template that carries its grader, and a Gradescope autograder.
     released = me.types("kata release --course my-course --out hw1 --gradescope hw1-autograder.zip")
