@@ -120,10 +120,15 @@ def run(autograder: Path, course_root: Path, kata_command: str) -> dict:
         env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
         who = f"uid {identity[0]}" if identity else f"uid {os.geteuid()} (not root: as is)"
         print(f"grading as {who}")
-        graded = subprocess.run([kata_command, "grade", "--course", str(course_root), str(learner), "--out",
-                                 str(work / "grades"), "--force"], env=env, cwd=work, capture_output=True,
-                                text=True, user=identity[0] if identity else None,
-                                group=identity[1] if identity else None, extra_groups=[] if identity else None)
+        try:
+            graded = subprocess.run([kata_command, "grade", "--course", str(course_root), str(learner), "--out",
+                                     str(work / "grades"), "--force"], env=env, cwd=work, capture_output=True,
+                                    text=True, user=identity[0] if identity else None,
+                                    group=identity[1] if identity else None, extra_groups=[] if identity else None)
+        except PermissionError as exc:
+            print(f"{who} cannot run {kata_command} ({exc}): make the grader's folders readable by that user "
+                  f"(chmod -R a+rX), or name another user in TORCHKATA_GRADER_USER")
+            return gradescope.fallback("grading failed (the instructor's log says why)")
         print(graded.stdout + graded.stderr)
         result_file = work / "grades" / "learners" / "learner.json"
         if not result_file.is_file():
