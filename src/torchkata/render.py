@@ -3,6 +3,12 @@
 A report lists every test on one line, then each distinct piece of feedback once, with
 the tests it covers: a stub that fails thirteen tests the same way reads as one message,
 not thirteen.
+
+Safe by construction: the model's texts are already clean (:mod:`torchkata.text`), and every
+piece of text is cleaned again here as it is placed (:func:`_shown`, :func:`_indented`), so the
+only control characters a view writes are its own newlines and click's colours; learner text
+(feedback, printed output) is always indented under its header and cannot pose as the report's
+own lines (a score, "All tests passed").
 """
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ import click
 
 from torchkata.i18n import display_width, pad, t
 from torchkata.results import KataResult, TestResult
+from torchkata.text import clean, one_line
 
 _MARKS = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("!", "red"),
           "timeout": ("⏱", "yellow"), "skipped": ("-", "bright_black")}
@@ -18,6 +25,16 @@ MAX_OUTPUT_LINES = 20
 
 def _points(value: float) -> str:
     return f"{value:g}"
+
+
+def _shown(text: object) -> str:
+    """A name or label on one line, with no control character."""
+    return one_line(text, None)
+
+
+def _indented(text: str, prefix: str) -> list[str]:
+    """Each line of a (possibly learner-written) text, cleaned, behind ``prefix``."""
+    return [prefix + line for line in clean(text, None).splitlines()]
 
 
 def feedback_groups(tests: list[TestResult]) -> list[tuple[str, list[TestResult]]]:
@@ -31,7 +48,7 @@ def feedback_groups(tests: list[TestResult]) -> list[tuple[str, list[TestResult]
 
 def result_lines(result: KataResult, verbose: bool = True) -> list[str]:
     lang = result.lang
-    lines = [click.style(f"{result.kata} — {result.title}", bold=True)]
+    lines = [click.style(f"{_shown(result.kata)} — {_shown(result.title)}", bold=True)]
     groups = feedback_groups(result.tests) if verbose else []
     number = {id(test): index for index, (_, members) in enumerate(groups, start=1) for test in members}
     width = max((display_width(_label(test, lang)) for test in result.tests), default=10)
@@ -50,28 +67,28 @@ def result_lines(result: KataResult, verbose: bool = True) -> list[str]:
 
 
 def _label(test: TestResult, lang: str) -> str:
-    return test.name + ("" if test.visibility == "public" else f" ({t('hidden', lang)})")
+    return _shown(test.name) + ("" if test.visibility == "public" else f" ({t('hidden', lang)})")
 
 
 def _test_line(test: TestResult, width: int, lang: str, group: int | None) -> str:
-    mark, colour = _MARKS[test.status]
+    mark, colour = _MARKS.get(test.status, ("?", "red"))
     score = "" if test.kind == "rule" and test.max_points == 0 else f"{_points(test.points)}/{_points(test.max_points)}"
-    status = t(f"status.{test.status}", lang)
+    status = t(f"status.{test.status}", lang) if test.status in _MARKS else _shown(test.status)
     reference = f"  [{group}]" if group is not None else ""
     return (f"  {click.style(mark, fg=colour)} {pad(_label(test, lang), width)}  {score:>7}  "
             f"{click.style(status, fg=colour)}{reference}")
 
 
 def _group_lines(index: int, feedback: str, members: list[TestResult], lang: str) -> list[str]:
-    names = ", ".join(test.name for test in members)
+    names = ", ".join(_shown(test.name) for test in members)
     colour = "bright_black" if all(test.status == "skipped" for test in members) else None
     lines = [click.style(f"[{index}] {names}", bold=True)]
-    lines += [click.style("    " + line, fg=colour) for line in feedback.splitlines()]
+    lines += [click.style(line, fg=colour) for line in _indented(feedback, "    ")]
     output = members[0].output
     if output:
         lines.append(f"    {t('output', lang)}:")
-        shown = output.splitlines()
-        lines += ["      " + line for line in shown[:MAX_OUTPUT_LINES]]
+        shown = _indented(output, "      ")
+        lines += shown[:MAX_OUTPUT_LINES]
         if len(shown) > MAX_OUTPUT_LINES:
             lines.append(f"      … ({len(shown) - MAX_OUTPUT_LINES} more lines)")
     return lines
@@ -83,9 +100,10 @@ def summary_lines(result: KataResult) -> list[str]:
     shown = {test.message for test in result.tests}
     for error in result.errors:
         if error not in shown:
-            lines.append(click.style(error, fg="red"))
+            first, *rest = _indented(error, "  ") or ["  "]
+            lines += [click.style(first[2:], fg="red"), *(click.style(line, fg="red") for line in rest)]
     if totals.withheld_by:
-        lines.append(click.style(t("withheld", lang, rules=", ".join(totals.withheld_by)), fg="red"))
+        lines.append(click.style(t("withheld", lang, rules=", ".join(map(_shown, totals.withheld_by))), fg="red"))
     counted = [test for test in result.tests if test.counted and test.kind != "missing"]
     not_passed = [test for test in counted if test.status != "passed"]
     if not_passed:
@@ -103,6 +121,7 @@ def summary_lines(result: KataResult) -> list[str]:
         lines.append(t("hidden_note", lang))
     isolation = result.isolation
     if isolation.get("mechanisms"):
-        lines.append(click.style(f"{t('isolation', lang)}: {isolation['level']} ({', '.join(isolation['mechanisms'])})",
+        mechanisms = ", ".join(_shown(m) for m in isolation["mechanisms"])
+        lines.append(click.style(f"{t('isolation', lang)}: {_shown(isolation.get('level'))} ({mechanisms})",
                                  fg="bright_black"))
     return lines
