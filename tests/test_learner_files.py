@@ -89,7 +89,7 @@ def test_manifest_check_names_what_changed(tmp_path):
     for f in files:
         f.write_text(f.name)
     manifest = tmp_path / "manifest.json"
-    write_manifest(manifest, repo, files, "course", "0.2.0")
+    write_manifest(manifest, repo, "course", "0.2.0")
     protected = load_manifest(manifest)
     assert check_repository(repo, protected)["status"] == "intact"
     (repo / "katas" / "a.py").write_text("changed")

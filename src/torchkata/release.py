@@ -11,7 +11,8 @@ Before anything is written for good, the release checks itself: every public spe
 replay (a spec whose inputs change between runs cannot, and is named); the reference,
 the stub and every mutant must score the same public points in the released template as
 in the full course; and no function body of a reference may appear in any released file.
-The manifest lists the SHA-256 of every file a learner must not change.
+The manifest records the whole template but ``submissions/``: every file's SHA-256 and every
+folder (see :mod:`torchkata.integrity`).
 """
 from __future__ import annotations
 
@@ -27,7 +28,6 @@ from torchkata.integrity import MANIFEST_NAME, write_manifest
 from torchkata.workspace import WORKSPACE_FILE, learner_readme
 
 WORKFLOW = ".github/workflows/classroom.yml"
-UNPROTECTED = ("README.md", MANIFEST_NAME)
 
 
 def release_course(course: Course, out: Path) -> Path:
@@ -56,9 +56,7 @@ def release_course(course: Course, out: Path) -> Path:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     manifest = out / MANIFEST_NAME
-    protected = [p for p in out.rglob("*") if p.is_file() and p.relative_to(out).as_posix() not in UNPROTECTED
-                 and not p.relative_to(out).as_posix().startswith("submissions/")]
-    write_manifest(manifest, out, protected, course.name, __version__)
+    write_manifest(manifest, out, course.name, __version__)     # the whole tree but submissions/
     return manifest
 
 
