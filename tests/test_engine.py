@@ -391,3 +391,24 @@ def test_what_a_child_says_is_cleaned_and_capped_where_it_arrives(course, softma
     assert first.status == "error" and "\x1b" not in first.message + first.output and "\x00" not in first.output
     assert "Bad[2J" in first.message and len(first.message) < 6000 and first.message.count("line ") <= 10
     assert 0 < len(first.output) <= 5000
+
+
+def test_no_kata_runs_a_public_test_after_any_hidden_test(course, worker, monkeypatch):
+    from torchkata import plugin as plugin_module
+    order = []
+    original = plugin_module.SpecPlugin.pytest_runtest_setup
+
+    def spy(self, item):
+        found = self._lookup(item)
+        if found is not None:
+            order.append((found[0].kata.slug, found[1].visibility))
+        return original(self, item)
+    monkeypatch.setattr(plugin_module.SpecPlugin, "pytest_runtest_setup", spy)
+    katas = [course.get("stable-softmax"), course.get("activations")]
+    results = engine.open_grader(course, katas, worker, lambda grader: grader.grade(
+        [(kata, kata.reference) for kata in katas], engine.Options()))
+    assert all(result.solved for result in results)
+    visibilities = [visibility for _, visibility in order]
+    assert visibilities == sorted(visibilities, key=lambda v: v == "hidden")
+    assert {slug for slug, v in order if v == "public"} == {slug for slug, v in order if v == "hidden"} == \
+        {"stable-softmax", "activations"}

@@ -340,8 +340,12 @@ class SpecPlugin:
     # --- running one grading --------------------------------------------------------
 
     def run(self, runs: list[KataRun]) -> None:
-        """Run every planned test of every run, in order, tearing everything down at the end."""
-        sequence = [(planned, run) for run in runs for planned in run.to_run()]
+        """Run every planned test of every run, in order, tearing everything down at the end.
+        Every kata's public tests and rules come before any kata's hidden tests: no test whose
+        output the learner sees runs after a hidden input reached their code, not even another
+        kata's (whose child could otherwise find a file a hidden test left behind)."""
+        sequence = [(planned, run) for phase in ("public", "hidden") for run in runs
+                    for planned in run.to_run() if planned.visibility == phase]
         self._current = {planned.item.nodeid: (run, planned) for planned, run in sequence}
         try:
             for index, (planned, _run) in enumerate(sequence):
