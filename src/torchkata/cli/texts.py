@@ -93,8 +93,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "course_not_released_tree": {"en": "{course}: this course is a released template that differs from the "
                                        "manifest ({paths}); its files would run in the grader: grade with your own "
                                        "course (--course)",
-                                 "ko": "{course}: 이 코스는 매니페스트와 다른 배포 템플릿입니다 ({paths}). 이 파일들이 "
-                                       "채점기 안에서 실행되므로 강사의 코스로 채점하세요 (--course)"},
+                                 "ko": "{course}: 이 과정은 매니페스트와 다른 배포 템플릿입니다 ({paths}). 이 파일들이 "
+                                       "채점기 안에서 실행되므로 강사의 과정으로 채점하세요 (--course)"},
 }
 
 COMMAND_HELP_KO: dict[str, str] = {
