@@ -412,3 +412,31 @@ def test_no_kata_runs_a_public_test_after_any_hidden_test(course, worker, monkey
     assert visibilities == sorted(visibilities, key=lambda v: v == "hidden")
     assert {slug for slug, v in order if v == "public"} == {slug for slug, v in order if v == "hidden"} == \
         {"stable-softmax", "activations"}
+
+
+def test_plain_asserts_are_explained_in_public_specs_and_withheld_in_hidden_ones(course_copy, worker):
+    from torchkata.i18n import t
+    root = course_copy()
+    spec = root / "katas" / "stable-softmax" / "specs" / "test_public.py"
+    spec.write_text(spec.read_text() + '''
+
+@pytest.mark.public(points=0)
+def test_plain_assert(sub):
+    assert sub.stable_softmax(torch.tensor([1.0, 3.0])).sum().item() == 5.0
+
+
+@pytest.mark.hidden(points=0)
+def test_plain_assert_hidden(sub):
+    assert sub.stable_softmax(torch.tensor([1.0, 3.0])).sum().item() == 5.0
+
+
+@pytest.mark.hidden(points=0)
+def test_plain_assert_hidden_with_a_headline(sub):
+    assert sub.stable_softmax(torch.tensor([1.0, 3.0])).sum().item() == 5.0, "the sum is not five"
+''')
+    course = load_course(root)
+    kata = course.get("stable-softmax")
+    tests = {t.name: t for t in grade(course, kata, worker, kata.reference).tests}
+    assert tests["test_plain_assert"].message.startswith("assert 0.99") and "== 5.0" in tests["test_plain_assert"].message
+    assert tests["test_plain_assert_hidden"].message == t("hidden_check_failed", "en")
+    assert tests["test_plain_assert_hidden_with_a_headline"].message == "the sum is not five"

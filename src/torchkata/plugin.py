@@ -490,11 +490,13 @@ def import_spec_file(path: Path, name: str, config: pytest.Config) -> types.Modu
     ``__init__.py`` or a ``__pycache__`` around it, and nothing is written beside it. Plain ``assert``
     statements are rewritten as pytest would."""
     source = path.read_bytes()
-    tree = ast.parse(source, filename=str(path))
-    if config.getoption("assertmode", "rewrite") == "rewrite":
+    if b"assert" in source and config.getoption("assertmode", "rewrite") == "rewrite":
         from _pytest.assertion.rewrite import rewrite_asserts
+        tree = ast.parse(source, filename=str(path))
         rewrite_asserts(tree, source, str(path), config)
-    code = compile(tree, str(path), "exec", dont_inherit=True)
+        code = compile(tree, str(path), "exec", dont_inherit=True)
+    else:
+        code = compile(source, str(path), "exec", dont_inherit=True)
     module = types.ModuleType(name)
     module.__file__ = str(path)
     sys.modules[name] = module
