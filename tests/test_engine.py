@@ -1,5 +1,7 @@
 """The engine grading real submissions through the confined worker."""
 import json
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -313,3 +315,148 @@ def target_scores(logits, targets):
     assert rule and failed == [t for t in rule if t.status != "passed"] and len(failed) == 1
     assert result.totals.points == result.totals.max_points - failed[0].max_points
     assert "loops over the rows in Python" in failed[0].message
+
+
+# --- what pytest reads, the order of tests, what arrives from a child -----------------------
+
+def test_pytest_is_told_to_read_nothing_of_its_own(course, softmax):
+    args = engine.pytest_arguments([softmax])
+    assert "--noconftest" in args and "--disable-plugin-autoload" in args
+    assert args[args.index("-c") + 1] == os.devnull
+    assert args[args.index("--confcutdir") + 1] == os.path.realpath(softmax.folder.parent)
+
+
+def test_pytest_variables_are_set_aside_while_grading_and_restored(course, softmax, worker, monkeypatch):
+    monkeypatch.setenv("PYTEST_ADDOPTS", "--this-option-does-not-exist")
+    monkeypatch.setenv("PYTEST_PLUGINS", "no_such_plugin_module")
+    seen = {}
+
+    def use(grader):
+        seen.update({k: v for k, v in os.environ.items() if k in ("PYTEST_ADDOPTS", "PYTEST_PLUGINS")})
+        return grader.grade([(softmax, softmax.reference)], engine.Options())[0]
+    result = engine.open_grader(course, [softmax], worker, use)
+    assert result.solved and seen == {}
+    assert os.environ["PYTEST_ADDOPTS"] == "--this-option-does-not-exist"
+    assert os.environ["PYTEST_PLUGINS"] == "no_such_plugin_module"
+
+
+def test_only_the_katas_own_conftest_and_specs_are_imported(course_copy, worker, tmp_path):
+    root = course_copy()
+    marker = tmp_path / "imported"
+    specs = root / "katas" / "stable-softmax" / "specs"
+    for planted in (root / "conftest.py", root / "katas" / "conftest.py", root / "katas" / "__init__.py",
+                    specs / "__init__.py", specs.parent / "__init__.py", specs / "helpers" / "test_more.py",
+                    specs / "notes_test.py"):
+        planted.parent.mkdir(exist_ok=True)
+        planted.write_text(f"open({str(marker)!r}, 'a').write({planted.name!r})\n")
+    course = load_course(root)
+    kata = course.get("stable-softmax")
+    result = grade(course, kata, worker, kata.reference)
+    assert result.solved and not marker.exists()
+    assert not (specs / "__pycache__").exists()        # nothing is written beside the specs either
+    assert not any(name.startswith("torchkata_specs__") for name in sys.modules)
+
+
+def test_a_broken_conftest_breaks_only_its_kata(course_copy, worker):
+    root = course_copy()
+    (root / "katas" / "stable-softmax" / "specs" / "conftest.py").write_text("def (:\n")
+    course = load_course(root)
+    kata = course.get("stable-softmax")
+    with pytest.raises(KataError, match="conftest.py: could not be imported: SyntaxError"):
+        grade(course, kata, worker, kata.reference)
+
+
+def test_hidden_tests_run_last_in_a_child_of_their_own(course, softmax, worker, tmp_path):
+    # A token drawn when the module is imported (os.getpid would do, but os is not allowed in this kata).
+    telling = write(tmp_path, SOFTMAX_REFERENCE.read_text().replace("import torch", "import time\nimport torch", 1)
+                    + "\n_real = stable_softmax\n_token = time.perf_counter_ns()\n\n"
+                      "def stable_softmax(x, dim=-1):\n    print('module', _token)\n    return _real(x, dim)\n")
+    seen = []
+
+    def inspect(run):
+        visibility = {planned.item.nodeid: planned.visibility for planned in run.plan.tests}
+        seen.extend((visibility[nodeid], state.output) for nodeid, state in run.states.items())
+    result = engine.open_grader(course, [softmax], worker, lambda grader: grader.grade(
+        [(softmax, telling)], engine.Options(), inspect=inspect))[0]
+    assert result.solved
+    order = [visibility for visibility, _ in seen]
+    assert order == sorted(order, key=lambda v: v == "hidden") and "hidden" in order and "public" in order
+    pids = {v: {line for vis, output in seen if vis == v for line in output.splitlines()} for v in ("public", "hidden")}
+    assert pids["public"] and pids["hidden"] and not pids["public"] & pids["hidden"]
+
+
+def test_what_a_child_says_is_cleaned_and_capped_where_it_arrives(course, softmax, worker, tmp_path):
+    loud = write(tmp_path, "import types\n\ndef _deep(n):\n    if n == 0:\n"
+                           "        raise type('Bad\\x1b[2J' + 'T' * 500, (Exception,), {})('\\x1b]0;t\\x07' + 'm' * 10**6)\n"
+                           "    return _deep(n - 1)\n\n"
+                           "def stable_softmax(x, dim=-1):\n    print('\\x1b[31mred\\r\\x00' * 5000)\n    _deep(50)\n")
+    result = grade(course, softmax, worker, loud)
+    first = next(t for t in result.tests if t.visibility == "public" and t.kind == "spec")
+    assert first.status == "error" and "\x1b" not in first.message + first.output and "\x00" not in first.output
+    assert "Bad[2J" in first.message and len(first.message) < 6000 and first.message.count("line ") <= 10
+    assert 0 < len(first.output) <= 5000
+
+
+def test_no_kata_runs_a_public_test_after_any_hidden_test(course, worker, monkeypatch):
+    from torchkata import plugin as plugin_module
+    order = []
+    original = plugin_module.SpecPlugin.pytest_runtest_setup
+
+    def spy(self, item):
+        found = self._lookup(item)
+        if found is not None:
+            order.append((found[0].kata.slug, found[1].visibility))
+        return original(self, item)
+    monkeypatch.setattr(plugin_module.SpecPlugin, "pytest_runtest_setup", spy)
+    katas = [course.get("stable-softmax"), course.get("activations")]
+    results = engine.open_grader(course, katas, worker, lambda grader: grader.grade(
+        [(kata, kata.reference) for kata in katas], engine.Options()))
+    assert all(result.solved for result in results)
+    visibilities = [visibility for _, visibility in order]
+    assert visibilities == sorted(visibilities, key=lambda v: v == "hidden")
+    assert {slug for slug, v in order if v == "public"} == {slug for slug, v in order if v == "hidden"} == \
+        {"stable-softmax", "activations"}
+
+
+def test_plain_asserts_are_explained_in_public_specs_and_withheld_in_hidden_ones(course_copy, worker):
+    from torchkata.i18n import t
+    root = course_copy()
+    spec = root / "katas" / "stable-softmax" / "specs" / "test_public.py"
+    spec.write_text(spec.read_text() + '''
+
+@pytest.mark.public(points=0)
+def test_plain_assert(sub):
+    assert sub.stable_softmax(torch.tensor([1.0, 3.0])).sum().item() == 5.0
+
+
+@pytest.mark.hidden(points=0)
+def test_plain_assert_hidden(sub):
+    assert sub.stable_softmax(torch.tensor([1.0, 3.0])).sum().item() == 5.0
+
+
+@pytest.mark.hidden(points=0)
+def test_plain_assert_hidden_with_a_headline(sub):
+    assert sub.stable_softmax(torch.tensor([1.0, 3.0])).sum().item() == 5.0, "the sum is not five"
+''')
+    course = load_course(root)
+    kata = course.get("stable-softmax")
+    tests = {t.name: t for t in grade(course, kata, worker, kata.reference).tests}
+    assert tests["test_plain_assert"].message.startswith("assert 0.99") and "== 5.0" in tests["test_plain_assert"].message
+    assert tests["test_plain_assert_hidden"].message == t("hidden_check_failed", "en")
+    assert tests["test_plain_assert_hidden_with_a_headline"].message == "the sum is not five"
+
+
+def test_a_hidden_test_is_folded_into_an_unwritten_function_only_as_a_public_test_found_it(course, softmax, worker,
+                                                                                          tmp_path):
+    # Which `raise NotImplementedError` line raised is the learner's to choose: under a hidden input it could
+    # spell the input out. A hidden test joins "not written yet" only at a line a public test already saw.
+    chooser = write(tmp_path, "import torch\n\n\ndef stable_softmax(x, dim=-1):\n"
+                              "    if x.dim() == 3:\n"
+                              "        raise NotImplementedError\n"
+                              "    raise NotImplementedError\n")
+    result = grade(course, softmax, worker, chooser)
+    lines = {(test.visibility, test.not_written["line"]) for test in result.tests if test.not_written}
+    public_lines = {line for visibility, line in lines if visibility == "public"}
+    assert public_lines and {line for visibility, line in lines if visibility == "hidden"} <= public_lines
+    hidden_errors = [test for test in result.tests if test.visibility == "hidden" and test.status == "error"]
+    assert any(test.not_written is None for test in hidden_errors)

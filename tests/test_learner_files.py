@@ -1,4 +1,6 @@
 """Learner repositories are hostile input: regular files only, never through a link, size-limited."""
+import hashlib
+import json
 import os
 import socket
 
@@ -89,7 +91,7 @@ def test_manifest_check_names_what_changed(tmp_path):
     for f in files:
         f.write_text(f.name)
     manifest = tmp_path / "manifest.json"
-    write_manifest(manifest, repo, files, "course", "0.2.0")
+    write_manifest(manifest, repo, "course", "0.2.0")
     protected = load_manifest(manifest)
     assert check_repository(repo, protected)["status"] == "intact"
     (repo / "katas" / "a.py").write_text("changed")
@@ -109,3 +111,59 @@ def test_a_bad_manifest_is_named(tmp_path, content, message):
     path.write_text(content)
     with pytest.raises(KataError, match=message):
         load_manifest(path)
+
+
+def _template(root):
+    for relative in ("katas/k/stub.py", "katas/k/specs/test_public.py", "README.md", "submissions/.gitkeep"):
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_text(relative)
+    return root
+
+
+def test_the_manifest_records_the_whole_tree_but_the_learners_own(tmp_path):
+    repo = _template(tmp_path / "repo")
+    (repo / "katas" / "empty").mkdir()
+    manifest = tmp_path / "manifest.json"
+    write_manifest(manifest, repo, "course", "0.2.0")
+    data = json.loads(manifest.read_text())
+    assert sorted(data["files"]) == ["README.md", "katas/k/specs/test_public.py", "katas/k/stub.py"]
+    assert data["folders"] == ["katas", "katas/empty", "katas/k", "katas/k/specs"]
+    (repo / "submissions" / "mine.py").write_text("x")
+    (repo / ".git").mkdir()
+    assert check_repository(repo, load_manifest(manifest))["status"] == "intact"
+    (repo / "katas" / "empty").rmdir()
+    assert check_repository(repo, load_manifest(manifest))["modified"] == ["katas/empty/"]
+
+
+def test_a_release_holding_a_link_cannot_be_recorded(tmp_path):
+    repo = _template(tmp_path / "repo")
+    os.symlink(repo / "README.md", repo / "katas" / "link.md")
+    with pytest.raises(KataError, match="katas/link.md"):
+        write_manifest(tmp_path / "manifest.json", repo, "course", "0.2.0")
+
+
+def test_a_version_1_manifest_is_still_read(tmp_path):
+    repo = _template(tmp_path / "repo")
+    files = {name: hashlib.sha256((repo / name).read_bytes()).hexdigest()
+             for name in ("katas/k/stub.py", "katas/k/specs/test_public.py")}
+    manifest = tmp_path / "v1.json"
+    manifest.write_text(json.dumps({"schema": "torchkata.manifest", "version": 1, "files": files}))
+    protected = load_manifest(manifest)
+    assert check_repository(repo, protected)["status"] == "intact"      # version 1 did not record README.md
+    (repo / "conftest.py").write_text("")
+    assert check_repository(repo, protected)["modified"] == ["conftest.py"]
+
+
+def test_a_walk_is_bounded(tmp_path, monkeypatch):
+    from torchkata import integrity
+    repo = _template(tmp_path / "repo")
+    manifest = tmp_path / "manifest.json"
+    write_manifest(manifest, repo, "course", "0.2.0")
+    deep = repo / "katas"
+    for index in range(6):
+        deep = deep / f"d{index}"
+    deep.mkdir(parents=True)
+    monkeypatch.setattr(integrity, "MAX_DEPTH", 4)
+    assert any("nested more than 4 deep" in path for path in check_repository(repo, load_manifest(manifest))["modified"])
+    monkeypatch.setattr(integrity, "MAX_ENTRIES", 3)
+    assert any("more than 3 entries" in path for path in check_repository(repo, load_manifest(manifest))["modified"])

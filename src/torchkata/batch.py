@@ -88,14 +88,15 @@ class LearnerResult:
 
 
 def load_learner_file(path: Path) -> LearnerResult:
+    from torchkata.result_files import read_result_document
     try:
-        text = path.read_text(encoding="utf-8")
+        data = read_result_document(path)        # size-capped, depth-checked, every string cleaned
     except (OSError, UnicodeDecodeError) as exc:
         raise KataError(f"{path}: cannot be read ({exc})") from None
+    except ValueError as exc:
+        raise KataError(f"{path}: {exc}") from None
     try:
-        return LearnerResult.from_dict(json.loads(text))
-    except json.JSONDecodeError as exc:
-        raise KataError(f"{path}: not valid JSON ({exc})") from None
+        return LearnerResult.from_dict(data)
     except ValueError as exc:
         raise KataError(f"{path}: not a learner result file: {exc}") from None
 

@@ -8,10 +8,12 @@ worker; every result is a :class:`torchkata.results.KataResult`.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import gc
 import json
 import os
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,37 +69,62 @@ def open_grader(course: Course, katas: list[Kata], worker: Worker, use: Callable
             grader.close()
 
     plugin = SpecPlugin(katas, device, drive)
-    folders = [os.path.realpath(kata.folder) for kata in katas]
-    # Plugins the specs do not need cost time (unraisableexception alone runs gc.collect() per test);
-    # the terminal reporter is off: results reach the learner through torchkata's own views.
-    skipped = ["cacheprovider", "randomly", "unraisableexception", "threadexception", "logging", "doctest",
-               "junitxml", "pastebin", "stepwise", "faulthandler", "legacypath", "nose", "capture", "terminal"]
-    timeout = max((kata.timeout for kata in katas), default=10) * 3 + 30
-    # The kata folders, not their specs/: pytest loads the conftest.py of its arguments before collecting,
-    # and a broken one there would stop the whole session; found while collecting, it breaks only its kata.
-    args = [*(str(kata.folder) for kata in katas), "--disable-plugin-autoload", "-p", "pytest_timeout",
-            "-o", "python_files=test_*.py",
-            *(arg for name in skipped for arg in ("-p", f"no:{name}")), "--import-mode=importlib",
-            "--continue-on-collection-errors", "-c", os.devnull,
-            "--rootdir", os.path.dirname(os.path.commonpath(folders)) if len(folders) > 1 else folders[0],
-            "-o", f"timeout={timeout:g}", "-o", "timeout_method=signal",
-            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
-    import sys
-
     import torch
     threads = torch.get_num_threads()
     torch.set_num_threads(1)     # spec arithmetic is small; a thread pool here only competes with the children
-    before = set(sys.modules)
     try:
-        code = pytest.main(args, plugins=[plugin])
+        with _without_pytest_environment():
+            code = pytest.main(pytest_arguments(katas), plugins=[plugin])
     finally:
         torch.set_num_threads(threads)
-        _forget_spec_modules(folders, set(sys.modules) - before)
+        for name in plugin.spec_modules:
+            sys.modules.pop(name, None)
     if plugin.error is not None:
         raise plugin.error
     if code in (pytest.ExitCode.INTERNAL_ERROR, pytest.ExitCode.USAGE_ERROR):
         raise KataError(f"pytest could not run the specs of {', '.join(k.slug for k in katas)} (exit code {int(code)})")
     return plugin.value
+
+
+# Plugins the specs do not need cost time (unraisableexception alone runs gc.collect() per test);
+# the terminal reporter is off: results reach the learner through torchkata's own views.
+_UNNEEDED_PLUGINS = ("cacheprovider", "randomly", "unraisableexception", "threadexception", "logging", "doctest",
+                     "junitxml", "pastebin", "stepwise", "faulthandler", "legacypath", "nose", "capture", "terminal")
+
+
+def pytest_arguments(katas: list[Kata]) -> list[str]:
+    """pytest's command line: it reads nothing but what the engine names.
+
+    pytest would otherwise read, from around the specs and from its environment: ini files
+    (pytest.ini, tox.ini, setup.cfg, pyproject.toml) in the folders above, every conftest.py
+    from the filesystem root down, plugins from entry points, PYTEST_PLUGINS and
+    PYTEST_ADDOPTS, packages' __init__.py. Here ``-c /dev/null`` is the only ini file,
+    ``--noconftest`` imports no conftest (the plugin imports each kata's specs/conftest.py
+    itself), ``--confcutdir`` stops at the course's katas/ should anything still look,
+    ``--disable-plugin-autoload`` loads no entry point, and :func:`open_grader` runs pytest
+    with no PYTEST_* variable set. The kata folders, not their specs/, are the arguments."""
+    folders = [os.path.realpath(kata.folder) for kata in katas]
+    root = os.path.dirname(os.path.commonpath(folders)) if len(folders) > 1 else folders[0]
+    timeout = max((kata.timeout for kata in katas), default=10) * 3 + 30
+    return [*(str(kata.folder) for kata in katas), "--disable-plugin-autoload", "--noconftest",
+            "--confcutdir", os.path.dirname(folders[0]) if folders else os.devnull,
+            "-p", "pytest_timeout", "-o", "python_files=test_*.py",
+            *(arg for name in _UNNEEDED_PLUGINS for arg in ("-p", f"no:{name}")), "--import-mode=importlib",
+            "--continue-on-collection-errors", "-c", os.devnull, "--rootdir", root,
+            "-o", f"timeout={timeout:g}", "-o", "timeout_method=signal",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning"]
+
+
+@contextlib.contextmanager
+def _without_pytest_environment():
+    """No PYTEST_* variable (PYTEST_ADDOPTS, PYTEST_PLUGINS, PYTEST_TIMEOUT, PYTEST_DEBUG...) reaches pytest."""
+    saved = {name: os.environ.pop(name) for name in list(os.environ) if name.startswith("PYTEST_")}
+    try:
+        yield
+    finally:
+        for name in [name for name in os.environ if name.startswith("PYTEST_")]:
+            del os.environ[name]
+        os.environ.update(saved)
 
 
 def check(course: Course, kata: Kata, submission: Path, worker: Worker, options: Options = Options()) -> KataResult:
@@ -319,7 +346,8 @@ class Grader:
             devices=list(devices_for(kata, self.plugin.requested_device)),
             isolation=isolation_level(run.learner.mechanisms), lang=options.lang, tests=tests,
             hidden_run=not (options.public_only or self.course.released),
-            hidden_skipped=self._hidden_not_run(run.plan, options), started_at=started_at, duration=duration if duration is not None else round(sum(t.duration for t in tests), 3),
+            hidden_skipped=self._hidden_not_run(run.plan, options), started_at=started_at,
+            duration=_kata_duration(tests, duration),
             grader_version=__version__, coverage=coverage,
             devices_not_run=_devices_not_run(kata, self.plugin.requested_device, run.cuda_available))
 
@@ -411,6 +439,15 @@ def forbidden_rule(kata: Kata, source: str, lang: str) -> TestResult:
                       points=0.0, max_points=0.0, message=message, kind="rule")
 
 
+def _kata_duration(tests: list[TestResult], wall: float | None) -> float:
+    """The wall-clock time of a single grading, or the sum of its tests' times. Not the wall clock
+    once a hidden test ran: how long it took is not shown (see KataRun.record), so neither is a total
+    that holds it."""
+    if wall is not None and not any(test.visibility == "hidden" for test in tests):
+        return wall
+    return round(sum(test.duration for test in tests), 3)
+
+
 def _devices_not_run(kata: Kata, requested: str, cuda_available: bool) -> list[str]:
     wanted = devices_for(kata, requested)
     return ["cuda"] if "cuda" in wanted and (not cuda_available or "cuda" not in kata.devices) else []
@@ -436,24 +473,3 @@ def _line_coverage(run: KataRun) -> dict:
         return {"percent": 0.0, "missing_lines": []}
     percent = 100.0 * (len(statements) - len(missing)) / len(statements) if statements else 100.0
     return {"percent": round(percent, 2), "missing_lines": list(missing)}
-
-
-def _forget_spec_modules(folders: list[str], names: set[str]) -> None:
-    """Drop the spec modules a session imported: every kata has a specs/test_public.py, and pytest's
-    importlib mode would otherwise hand one kata's module to the next (or an edited file's old copy).
-    ``folders`` are real paths: katas/ may be reached through a symlink."""
-    import sys
-    prefixes = tuple(folder + os.sep for folder in folders)
-    for name in names:
-        module = sys.modules.get(name)
-        if module is not None and any(os.path.realpath(place).startswith(prefixes) for place in _module_places(module)):
-            del sys.modules[name]
-
-
-def _module_places(module) -> list[str]:
-    """Where a module lives: its file, or for a namespace package such as "specs" its __path__."""
-    places = [getattr(module, "__file__", None)]
-    path = getattr(module, "__path__", None)
-    if isinstance(path, (list, tuple)) or type(path).__name__ == "_NamespacePath":
-        places += list(path)
-    return [place for place in places if isinstance(place, str)]

@@ -65,10 +65,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     # what the learner's code did
     "raised": {"en": "your code raised {type}: {message}", "ko": "코드에서 {type} 예외가 발생했습니다: {message}"},
     "raised_bare": {"en": "your code raised {type}", "ko": "코드에서 {type} 예외가 발생했습니다"},
-    "raised_hidden": {"en": "your code raised {type} (under a hidden test its message is not shown: it may hold "
-                            "the hidden inputs)",
-                      "ko": "코드에서 {type} 예외가 발생했습니다 (숨은 테스트에서는 입력값이 드러날 수 있어 "
-                            "예외 메시지를 보여 주지 않습니다)"},
+    "raised_hidden": {"en": "your code raised an exception (under a hidden test its type, message and place are "
+                            "not shown: they could hold the hidden inputs)",
+                      "ko": "코드에서 예외가 발생했습니다 (숨은 테스트에서는 입력값이 드러날 수 있어 예외의 종류, "
+                            "메시지, 위치를 보여 주지 않습니다)"},
+    "crashed_hidden": {"en": "the process running your code ended without returning a result (under a hidden test "
+                             "how it ended is not shown)",
+                       "ko": "코드를 실행하던 프로세스가 결과를 돌려주지 않고 끝났습니다 (숨은 테스트에서는 어떻게 "
+                             "끝났는지 보여 주지 않습니다)"},
+    "hidden_check_failed": {"en": "a check of this hidden test failed",
+                            "ko": "이 숨은 테스트의 검사를 통과하지 못했습니다"},
+    "spec_broken_hidden": {"en": "the grader could not check your result (under a hidden test the details are "
+                                 "not shown)",
+                           "ko": "채점기가 결과를 확인하지 못했습니다 (숨은 테스트에서는 자세한 내용을 보여 주지 "
+                                 "않습니다)"},
+    "hidden_detail_withheld": {"en": "the reference gave no answer (details of a hidden test are not shown)",
+                               "ko": "참고 답안이 답을 내지 못했습니다 (숨은 테스트의 자세한 내용은 보여 주지 "
+                                     "않습니다)"},
     "missing_function": {"en": "{file} does not define a function named {name}(): is the file empty, or was the "
                                "function renamed?",
                          "ko": "{file}에 {name}() 함수가 없습니다. 파일이 비어 있거나 함수 이름이 바뀌지 "

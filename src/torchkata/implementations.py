@@ -4,7 +4,9 @@ All three run the same way, in confined children of the worker, and answer only 
 plain data (:class:`torchkata.launcher.Outcome`):
 
 ``LearnerRunner``   the submission, test after test (a fresh child after a timeout or crash,
-                    or for every test with ``fresh_process_per_test``).
+                    for the hidden tests, or for every test with ``fresh_process_per_test``).
+                    Whatever a child says arrives here, and is cleaned and capped here
+                    (:func:`torchkata.text.clean_info`): exception texts and printed output.
 ``TrustedRunner``   the reference or a mutant: instructor code, so its outcomes can be
                     cached by the sequence of calls that led to them. A warm grader (watch
                     mode, a class) then runs each reference call once, and `kata release`
@@ -19,8 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from torchkata.launcher import Call, ChildProcess, Limits, Outcome, Sandbox, Worker, chain
+from torchkata.text import MAX_OUTPUT, clean, clean_info
 
-OUTPUT_CAP = 2000       # characters of learner output kept per test
+OUTPUT_CAP = 2000       # characters of learner output read per stream and test
 ROOT_KEY = "torchkata"  # the key of the empty call sequence
 
 
@@ -67,16 +70,27 @@ class LearnerRunner:
                 self.mechanisms.update(self.process.mechanisms)
             self.process.begin_test(self.deadline)
             self.in_test = True
-        return self.process.call(call)
+        outcome = self.process.call(call)
+        if outcome.info:
+            # The child's own words about what happened: learner-controlled, cleaned and capped here.
+            outcome = Outcome(outcome.status, outcome.value, clean_info(outcome.info), outcome.ops)
+        return outcome
 
     def end_test(self, output_cap: int = OUTPUT_CAP) -> str:
         if not self.in_test or self.process is None:
             return ""
         self.in_test = False
-        output = self.process.end_test(output_cap)
+        output = clean(self.process.end_test(output_cap), MAX_OUTPUT)
         if self.fresh_per_test:
             self.process.close(graceful=self.job.coverage)
         return output
+
+    def fresh_child(self) -> None:
+        """The next test starts in a new child: nothing an earlier test left in the module (or
+        anywhere in the process) reaches it. The hidden tests start this way, after the public ones."""
+        if self.process is not None:
+            self.process.close(graceful=self.job.coverage)
+            self.process = None
 
     def stop(self) -> None:
         """End the child (gracefully when measuring coverage: the data is written at exit)."""

@@ -12,12 +12,21 @@ Spec tests are ordinary pytest functions. This plugin
   ``ref`` (the reference, also confined, its results cached; or replayed from a
   release's recordings) and ``device`` (parametrised over the devices asked for;
   CUDA tests say "not run: no CUDA" where there is none);
-- turns every outcome into a :class:`torchkata.results.TestResult`.
+- turns every outcome into a :class:`torchkata.results.TestResult`;
+- reads nothing pytest would find on its own around the specs: it imports each kata's
+  ``specs/conftest.py`` and ``specs/test_*.py`` itself, from their source, under names of
+  its own (no ``__init__.py``, ``__pycache__``, ini file or other conftest is looked at;
+  see :func:`import_spec_file` and :func:`torchkata.engine.pytest_arguments`).
 """
 from __future__ import annotations
 
+import ast
 import os
+import re
+import sys
+import types
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable
 
 import pytest
@@ -91,6 +100,8 @@ class KataRun:
         self.results: dict[str, TestResult] = {}
         self.states: dict[str, TestState] = {}
         self.timeouts = 0
+        self.hidden_started = False
+        self.unwritten_public: list[dict] = []      # stub functions the public tests found not written yet
 
     def to_run(self) -> list[Planned]:
         return [p for p in self.plan.tests if not (self.public_only and p.visibility == "hidden")]
@@ -103,13 +114,33 @@ class KataRun:
         state.outcomes.append(Outcome(outcome.status, copied(outcome.value), outcome.info, outcome.ops))
         return outcome
 
+    def start_hidden(self) -> None:
+        """Before the first hidden test: a fresh child, so nothing a hidden test hands the learner's
+        code can be kept in its module for a test whose output or messages the learner sees."""
+        if not self.hidden_started:
+            self.hidden_started = True
+            self.learner.fresh_child()
+
+    def unwritten(self, planned: Planned, info: dict) -> dict | None:
+        """The stub function whose ``raise NotImplementedError`` raised, if that is what happened. Under a
+        hidden input, which line raised is the learner's to choose: a hidden test is folded only into a
+        function a public test already found unwritten, so it tells nothing a public test did not."""
+        found = not_written(info, self.submission.text)
+        if planned.visibility == "public":
+            if found is not None and found not in self.unwritten_public:
+                self.unwritten_public.append(found)
+            return found
+        return found if found in self.unwritten_public else None
+
     def record(self, planned: Planned, status: str, message: str, duration: float, timed_out: bool) -> None:
         self.timeouts += timed_out
+        hidden = planned.visibility == "hidden"
         self.results[planned.item.nodeid] = TestResult(
             name=planned.label(self.lang), visibility=planned.visibility, status=status,
             points=planned.points if status == "passed" else 0.0, max_points=planned.points, message=message,
-            duration=round(duration, 4), device=planned.device, kind=planned.kind, file=planned.file,
-            line=planned.line)
+            # How long a hidden test took is the learner's code's to choose: it could spell out a hidden input.
+            duration=0.0 if hidden else round(duration, 4), device=planned.device, kind=planned.kind,
+            file=planned.file, line=planned.line)
 
     def attach_output(self, planned: Planned, output: str) -> None:
         result = self.results.get(planned.item.nodeid)
@@ -220,6 +251,7 @@ class SpecPlugin:
         self.plans = {kata.slug: KataPlan(kata) for kata in katas}
         self._folders = [(os.path.realpath(kata.folder) + os.sep, kata) for kata in katas]
         self._current: dict[str, tuple[KataRun, Planned]] = {}
+        self.spec_modules: list[str] = []     # what this session put in sys.modules (removed after it)
         self.value: Any = None
         self.error: BaseException | None = None
 
@@ -231,26 +263,59 @@ class SpecPlugin:
 
     def pytest_configure(self, config: pytest.Config) -> None:
         self._rootpath = config.rootpath
+        self._config = config
         config.addinivalue_line("markers", "public(points): a spec test the learner sees in full")
         config.addinivalue_line("markers", "hidden(points): a spec test whose inputs the learner does not see")
         config.addinivalue_line("markers", "rule(points): a measured rule, such as no Python loop over the batch")
 
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionstart(self, session) -> None:
+        """Each kata's own specs/conftest.py, and no other: pytest runs with --noconftest, so no
+        conftest.py above the course, in katas/ or beside the stub is ever imported."""
+        for kata in self.katas:
+            path = Path(kata.specs) / "conftest.py"
+            if not path.is_file():
+                continue
+            try:
+                module = import_spec_file(path, spec_module_name(kata, "conftest"), self._config)
+            except Exception as exc:  # noqa: BLE001 — a broken conftest breaks only its kata
+                self.plans[kata.slug].problems.append(f"{path}: could not be imported: {_exception_line(exc)}")
+                continue
+            self.spec_modules.append(module.__name__)
+            register_conftest(self._config, module, path)
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_collect_directory(self, path, parent):
+        """Every folder is a plain folder: never a package whose __init__.py pytest would import."""
+        return pytest.Dir.from_parent(parent, path=path)
+
     def pytest_ignore_collect(self, collection_path, config):
-        """Inside a kata folder only specs/ holds tests (not the stub, the harness, the mutants), and
-        kata.toml the probes of its requirements."""
+        """Inside a kata folder only the files specs/test_*.py hold tests (not the stub, the harness,
+        the mutants, nor anything planted in a subfolder of specs/), and kata.toml the probes of its
+        requirements."""
         kata = self.kata_of(collection_path)
         if kata is None:
             return None
         real, folder = os.path.realpath(collection_path), os.path.realpath(kata.folder)
         specs = os.path.realpath(kata.specs)
         probes_file = os.path.join(folder, "kata.toml") if any(r.probes for r in kata.requires) else None
-        return None if real in (folder, specs, probes_file) or real.startswith(specs + os.sep) else True
+        if real in (folder, specs, probes_file):
+            return None
+        spec_file = os.path.dirname(real) == specs and _SPEC_FILE.fullmatch(os.path.basename(real)) is not None
+        return None if spec_file and os.path.isfile(real) else True
 
     def pytest_collect_file(self, file_path, parent):
         kata = self.kata_of(file_path)
         if kata is not None and file_path.name == "kata.toml" and any(r.probes for r in kata.requires):
             return probes.RequirementsFile.from_parent(parent, path=file_path, kata=kata, plugin=self)
         return None
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_pycollect_makemodule(self, module_path, parent):
+        kata = self.kata_of(module_path)
+        if kata is None:
+            return None
+        return SpecModule.from_parent(parent, path=module_path, kata=kata, plugin=self)
 
     def pytest_generate_tests(self, metafunc: pytest.Metafunc) -> None:
         kata = self.kata_of(metafunc.definition.path)
@@ -283,9 +348,10 @@ class SpecPlugin:
                                       item.nodeid.split("::", 1)[-1], _course_relative(item.path, kata),
                                       (line or 0) + 1, item.title if probes.is_probe(item) else None))
         for plan in self.plans.values():
-            # Public specs first, rules last: after repeated timeouts the learner still sees what to fix.
-            # Probes follow the specs whose calls they start from.
-            plan.tests.sort(key=lambda p: (p.kind == "rule", p.title is not None, p.visibility != "public"))
+            # Public specs, then their probes, then rules (after repeated timeouts the learner still sees
+            # what to fix), then hidden specs and probes, last and in a child of their own (see
+            # KataRun.start_hidden): no test the learner sees in full runs after a hidden input reached their code.
+            plan.tests.sort(key=lambda p: (p.visibility == "hidden", p.kind == "rule", p.title is not None))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtestloop(self, session) -> bool:
@@ -299,8 +365,12 @@ class SpecPlugin:
     # --- running one grading --------------------------------------------------------
 
     def run(self, runs: list[KataRun]) -> None:
-        """Run every planned test of every run, in order, tearing everything down at the end."""
-        sequence = [(planned, run) for run in runs for planned in run.to_run()]
+        """Run every planned test of every run, in order, tearing everything down at the end.
+        Every kata's public tests and rules come before any kata's hidden tests: no test whose
+        output the learner sees runs after a hidden input reached their code, not even another
+        kata's (whose child could otherwise find a file a hidden test left behind)."""
+        sequence = [(planned, run) for phase in ("public", "hidden") for run in runs
+                    for planned in run.to_run() if planned.visibility == phase]
         self._current = {planned.item.nodeid: (run, planned) for planned, run in sequence}
         try:
             for index, (planned, _run) in enumerate(sequence):
@@ -327,6 +397,8 @@ class SpecPlugin:
                 pytest.skip(t("not_run_no_cuda", run.lang))
         if run.timeouts >= MAX_TIMEOUTS and "sub" in getattr(item, "fixturenames", ()):
             raise NotRunAfterTimeouts(t("not_run_after_timeouts", run.lang, count=run.timeouts))
+        if planned.visibility == "hidden":
+            run.start_hidden()
         run.learner.begin_test()
 
     @pytest.fixture
@@ -360,7 +432,7 @@ class SpecPlugin:
             timed_out = isinstance(exc, LearnerTimeout) and not isinstance(exc, NotRunAfterTimeouts)
             run.record(planned, status, message, call.duration, timed_out)
             if isinstance(exc, LearnerError):
-                run.results[item.nodeid].not_written = not_written(exc.info, run.submission.text)
+                run.results[item.nodeid].not_written = run.unwritten(planned, exc.info)
         elif call.when == "teardown":
             state = run.states.get(item.nodeid)
             if state is not None:
@@ -373,8 +445,10 @@ class SpecPlugin:
 
 
 def classify(exc: BaseException | None, skipped: bool, planned: Planned, run: KataRun) -> tuple[str, str]:
-    """A test's status and message, from what ended it."""
-    lang = run.lang
+    """A test's status and message, from what ended it. Under a hidden test the message is the
+    spec's own headline or a fixed text: never the learner's words, nor anything their code chose
+    (an exception's type or message, its frames, an exit code or a signal)."""
+    lang, hidden = run.lang, planned.visibility == "hidden"
     if exc is None:
         return "passed", ""
     if skipped:
@@ -386,33 +460,41 @@ def classify(exc: BaseException | None, skipped: bool, planned: Planned, run: Ka
         return "timeout", "\n".join([t("timeout", lang, seconds=run.kata.timeout),
                                      *([t("timeout_where", lang, **where)] if where else [])])
     if isinstance(exc, LearnerError):
-        return "error", describe_raised(exc.info, lang, run.display, run.learner.sandbox.file,
-                                        hidden=planned.visibility == "hidden")
+        return "error", describe_raised(exc.info, lang, run.display, run.learner.sandbox.file, hidden=hidden)
     if isinstance(exc, LearnerCrashed):
-        return "error", t("crashed", lang, detail=str(exc))
+        return "error", t("crashed_hidden", lang) if hidden else t("crashed", lang, detail=str(exc))
     if isinstance(exc, ReferenceFailed):
-        return "error", t("reference_failed", lang, detail=str(exc))
+        return "error", t("reference_failed", lang, detail=t("hidden_detail_withheld", lang) if hidden else str(exc))
     if isinstance(exc, SpecFailure):
-        return "failed", exc.render(lang, with_details=planned.visibility == "public")
+        return "failed", exc.render(lang, with_details=not hidden)
     if isinstance(exc, AssertionError):
         text = str(exc).strip() or "assertion failed"
-        return "failed", text if planned.visibility == "public" else text.splitlines()[0]
+        return "failed", _hidden_assertion(text, lang) if hidden else text
     if isinstance(exc, pytest.fail.Exception) and "Timeout" in str(exc):   # pytest-timeout's backstop
         return "timeout", t("timeout", lang, seconds=run.kata.timeout)
+    if hidden:
+        return "error", t("spec_broken_hidden", lang)
     return "error", t("spec_broken", lang, type=type(exc).__name__, message=str(exc)[:300])
+
+
+def _hidden_assertion(text: str, lang: str) -> str:
+    """A plain ``assert`` in a hidden spec: its message's first line is the spec's headline; pytest's
+    own explanation (``assert <values> == ...``) would show values, so it is replaced."""
+    first = text.splitlines()[0]
+    return t("hidden_check_failed", lang) if first.startswith("assert ") or first == "assertion failed" else first
 
 
 def describe_raised(info: dict, lang: str, display: str, sandbox_file: str, hidden: bool) -> str:
     """The learner's exception in their own terms: their file's name, their own frames.
-    Under a hidden test the exception's message may hold the hidden inputs: it is left out."""
+    Under a hidden test nothing of it is shown: its type, message and frames are the learner's
+    code's to choose, and could spell out the hidden inputs."""
     kind = str(info.get("type", "Exception"))
     message = str(info.get("message", "")).replace(sandbox_file, display)
-    if kind == "MissingFunction":
+    if kind == "MissingFunction" and not hidden:
         return t("missing_function", lang, file=display, name=message)
     if hidden:
-        lines = [t("raised_hidden", lang, type=kind)]
-    else:
-        lines = [t("raised", lang, type=kind, message=message) if message else t("raised_bare", lang, type=kind)]
+        return t("raised_hidden", lang)
+    lines = [t("raised", lang, type=kind, message=message) if message else t("raised_bare", lang, type=kind)]
     frames = info.get("traceback") if isinstance(info.get("traceback"), list) else []
     if frames:
         lines.append(t("your_traceback", lang, file=display) + ":")
@@ -448,6 +530,74 @@ def not_written(info: dict, source: str) -> dict | None:
     if not lines[line - 1].strip().startswith("raise NotImplementedError"):
         return None
     return {"function": function[:100], "line": line}
+# --- importing specs ---------------------------------------------------------------------
+
+_SPEC_FILE = re.compile(r"test_[A-Za-z0-9_]*\.py")
+
+
+def spec_module_name(kata: Kata, stem: str) -> str:
+    """A module name of the engine's own: never one pytest would derive from folders and __init__.py files."""
+    return f"torchkata_specs__{re.sub(r'[^A-Za-z0-9_]', '_', kata.slug)}__{stem}__{id(kata):x}"
+
+
+def import_spec_file(path: Path, name: str, config: pytest.Config) -> types.ModuleType:
+    """Import a spec file (or a kata's conftest) from its source: no finder looks for a package, an
+    ``__init__.py`` or a ``__pycache__`` around it, and nothing is written beside it. Plain ``assert``
+    statements are rewritten as pytest would."""
+    source = path.read_bytes()
+    if b"assert" in source and config.getoption("assertmode", "rewrite") == "rewrite":
+        from _pytest.assertion.rewrite import rewrite_asserts
+        tree = ast.parse(source, filename=str(path))
+        rewrite_asserts(tree, source, str(path), config)
+        code = compile(tree, str(path), "exec", dont_inherit=True)
+    else:
+        code = compile(source, str(path), "exec", dont_inherit=True)
+    module = types.ModuleType(name)
+    module.__file__ = str(path)
+    sys.modules[name] = module
+    try:
+        exec(code, module.__dict__)
+    except BaseException:
+        del sys.modules[name]
+        raise
+    if hasattr(module, "pytest_plugins"):
+        del sys.modules[name]
+        raise ImportError("a kata's specs may not load pytest plugins (pytest_plugins)")
+    return module
+
+
+def register_conftest(config: pytest.Config, module: types.ModuleType, path: Path) -> None:
+    """Register a kata's conftest as pytest would have: its fixtures visible in its own folder only
+    (the registration name is its path), its hooks called for that folder only."""
+    manager = config.pluginmanager
+    manager.consider_conftest(module, registration_name=str(path))
+    manager._conftest_plugins.add(module)
+    for folder in {path.parent, Path(os.path.realpath(path.parent))}:
+        manager._dirpath2confmods.setdefault(folder, []).append(module)
+
+
+class SpecModule(pytest.Module):
+    """A spec file, imported by :func:`import_spec_file` under the engine's own module name."""
+
+    def __init__(self, *args, kata: Kata, plugin: "SpecPlugin", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kata, self.plugin = kata, plugin
+
+    def _getobj(self):
+        try:
+            module = import_spec_file(self.path, spec_module_name(self.kata, self.path.stem), self.config)
+        except pytest.skip.Exception:
+            raise
+        except Exception as exc:  # noqa: BLE001 — shown as this file's collection error
+            raise self.CollectError(f"{self.path}: could not be imported: {_exception_line(exc)}") from None
+        self.plugin.spec_modules.append(module.__name__)
+        return module
+
+
+def _exception_line(exc: BaseException) -> str:
+    if isinstance(exc, SyntaxError):
+        return f"SyntaxError: {exc.msg} (line {exc.lineno})"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _course_relative(path, kata: Kata) -> str:

@@ -65,6 +65,8 @@ def recv_message(sock: socket.socket, with_fds: bool = False) -> Any:
         message = json.loads(_recv_exact(sock, length).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"frame is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise ProtocolError("frame is nested too deeply") from None
     if not isinstance(message, dict):
         raise ProtocolError("frame is not a JSON object")
     return (message, fds) if with_fds else message

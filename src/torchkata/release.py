@@ -11,7 +11,8 @@ Before anything is written for good, the release checks itself: every public spe
 replay (a spec whose inputs change between runs cannot, and is named); the reference,
 the stub and every mutant must score the same public points in the released template as
 in the full course; and no function body of a reference may appear in any released file.
-The manifest lists the SHA-256 of every file a learner must not change.
+The manifest records the whole template but ``submissions/``: every file's SHA-256 and every
+folder (see :mod:`torchkata.integrity`).
 
 torchkata is not on the package index, so the template carries the grader that released it, as a
 wheel in ``grader/`` (protected by the manifest), and its workflow installs that file; a course may
@@ -38,7 +39,6 @@ from torchkata.workspace import WORKSPACE_FILE, learner_readme
 
 WORKFLOW = ".github/workflows/classroom.yml"
 GRADER_DIR = "grader"       # the bundled wheel, in a template and in a Gradescope zip
-UNPROTECTED = ("README.md", MANIFEST_NAME)
 GRADESCOPE_SCRIPTS = ("setup.sh", "run_autograder")
 TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu"
 
@@ -77,9 +77,7 @@ def release_course(course: Course, out: Path, target: str = "classroom", plans: 
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     manifest = out / MANIFEST_NAME
-    protected = [p for p in out.rglob("*") if p.is_file() and p.relative_to(out).as_posix() not in UNPROTECTED
-                 and not p.relative_to(out).as_posix().startswith("submissions/")]
-    write_manifest(manifest, out, protected, course.name, __version__)
+    write_manifest(manifest, out, course.name, __version__)     # the whole tree but submissions/
     return manifest
 
 

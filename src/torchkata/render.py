@@ -5,6 +5,12 @@ the tests it covers: a stub that fails thirteen tests the same way reads as one 
 not thirteen. Functions that are still the stub's ``raise NotImplementedError`` get one
 line each instead of a line per test. :func:`wrap` fits any of these lines to a terminal
 (by display columns: Hangul takes two), keeping words and colours whole.
+
+Safe by construction: the model's texts are already clean (:mod:`torchkata.text`), and every
+piece of text is cleaned again here as it is placed (:func:`_shown`, :func:`_indented`), so the
+only control characters a view writes are its own newlines and click's colours; learner text
+(feedback, printed output) is always indented under its header and cannot pose as the report's
+own lines (a score, "All tests passed").
 """
 from __future__ import annotations
 
@@ -14,6 +20,7 @@ import click
 
 from torchkata.i18n import display_width, pad, t
 from torchkata.results import KataResult, TestResult
+from torchkata.text import clean, one_line
 
 _MARKS = {"passed": ("✓", "green"), "failed": ("✗", "red"), "error": ("!", "red"),
           "timeout": ("⏱", "yellow"), "skipped": ("-", "bright_black")}
@@ -22,6 +29,16 @@ MAX_OUTPUT_LINES = 20
 
 def _points(value: float) -> str:
     return f"{value:g}"
+
+
+def _shown(text: object) -> str:
+    """A name or label on one line, with no control character."""
+    return one_line(text, None)
+
+
+def _indented(text: str, prefix: str) -> list[str]:
+    """Each line of a (possibly learner-written) text, cleaned, behind ``prefix``."""
+    return [prefix + line for line in clean(text, None).splitlines()]
 
 
 def feedback_groups(tests: list[TestResult]) -> list[tuple[str, list[TestResult]]]:
@@ -41,7 +58,7 @@ def unwritten(test: TestResult) -> bool:
 def result_lines(result: KataResult, verbose: bool = True, fold_passed: bool = False) -> list[str]:
     """The report. ``fold_passed``: the spec tests that passed as one line (for a small screen)."""
     lang = result.lang
-    lines = [click.style(f"{result.kata} — {result.title}", bold=True)]
+    lines = [click.style(f"{_shown(result.kata)} — {_shown(result.title)}", bold=True)]
     stubs = [test for test in result.tests if unwritten(test)] if verbose else []
     listed = [test for test in result.tests if not (verbose and unwritten(test))]
     groups = feedback_groups(listed) if verbose else []
@@ -71,7 +88,7 @@ def not_written_lines(stubs: list[TestResult], file: str, lang: str) -> list[str
     """One line per function that still raises the stub's NotImplementedError, with how many tests wait on it."""
     functions: dict[str, tuple[int, int]] = {}
     for test in stubs:
-        name, line = f"{test.not_written['function']}()", int(test.not_written["line"])
+        name, line = f"{_shown(test.not_written['function'])}()", int(test.not_written["line"])
         count = functions.get(name, (line, 0))[1]
         functions[name] = (min(line, functions.get(name, (line, 0))[0]), count + 1)
     width = max(display_width(name) for name in functions)
@@ -83,33 +100,33 @@ def not_written_lines(stubs: list[TestResult], file: str, lang: str) -> list[str
 
 
 def _label(test: TestResult, lang: str) -> str:
-    return test.name + ("" if test.visibility == "public" else f" ({t('hidden', lang)})")
+    return _shown(test.name) + ("" if test.visibility == "public" else f" ({t('hidden', lang)})")
 
 
 def _test_line(test: TestResult, width: int, lang: str, group: int | None) -> str:
-    mark, colour = _MARKS[test.status]
+    mark, colour = _MARKS.get(test.status, ("?", "red"))
     if test.kind == "rule" and test.max_points == 0:
         score = ""
     elif test.status == "skipped":                # counts neither for nor against: no points to show
         score = f"-/{_points(test.max_points)}"
     else:
         score = f"{_points(test.points)}/{_points(test.max_points)}"
-    status = t(f"status.{test.status}", lang)
+    status = t(f"status.{test.status}", lang) if test.status in _MARKS else _shown(test.status)
     reference = f"  [{group}]" if group is not None else ""
     return (f"  {click.style(mark, fg=colour)} {pad(_label(test, lang), width)}  {score:>7}  "
             f"{click.style(status, fg=colour)}{reference}")
 
 
 def _group_lines(index: int, feedback: str, members: list[TestResult], lang: str) -> list[str]:
-    names = ", ".join(test.name for test in members)
+    names = ", ".join(_shown(test.name) for test in members)
     colour = "bright_black" if all(test.status == "skipped" for test in members) else None
     lines = [click.style(f"[{index}] {names}", bold=True)]
-    lines += [click.style("    " + line, fg=colour) for line in feedback.splitlines()]
+    lines += [click.style(line, fg=colour) for line in _indented(feedback, "    ")]
     output = members[0].output
     if output:
         lines.append(f"    {t('output', lang)}:")
-        shown = output.splitlines()
-        lines += ["      " + line for line in shown[:MAX_OUTPUT_LINES]]
+        shown = _indented(output, "      ")
+        lines += shown[:MAX_OUTPUT_LINES]
         if len(shown) > MAX_OUTPUT_LINES:
             lines.append("      " + t("more_lines", lang, count=len(shown) - MAX_OUTPUT_LINES))
     return lines
@@ -127,9 +144,10 @@ def summary_lines(result: KataResult, shown: list[TestResult] | None = None) -> 
     messages = {test.message for test in result.tests}
     for error in result.errors:
         if error not in messages:
-            lines.append(click.style(error, fg="red"))
+            first, *rest = _indented(error, "  ") or ["  "]
+            lines += [click.style(first[2:], fg="red"), *(click.style(line, fg="red") for line in rest)]
     if totals.withheld_by:
-        lines.append(click.style(t("withheld", lang, rules=", ".join(totals.withheld_by)), fg="red"))
+        lines.append(click.style(t("withheld", lang, rules=", ".join(map(_shown, totals.withheld_by))), fg="red"))
     counted = [test for test in result.tests if test.counted and test.kind != "missing"]
     not_passed = [test for test in counted if test.status != "passed"]
     if not_passed:
@@ -148,8 +166,9 @@ def summary_lines(result: KataResult, shown: list[TestResult] | None = None) -> 
     isolation = result.isolation
     if isolation.get("mechanisms"):
         level = str(isolation.get("level", ""))
-        name = t(f"isolation.{level}", lang) if f"isolation.{level}" in _ISOLATION_LEVELS else level
-        lines.append(click.style(f"{t('isolation', lang)}: {name} ({', '.join(isolation['mechanisms'])})",
+        name = t(f"isolation.{level}", lang) if f"isolation.{level}" in _ISOLATION_LEVELS else _shown(level)
+        mechanisms = ", ".join(_shown(m) for m in isolation["mechanisms"])
+        lines.append(click.style(f"{t('isolation', lang)}: {name} ({mechanisms})",
                                  fg="bright_black"))
     return lines
 

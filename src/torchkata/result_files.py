@@ -1,16 +1,42 @@
 """Checking result documents read back from disk (`kata export`, `kata leaderboard`, `kata merge`).
 
-A result file may have been edited by hand, truncated, or written by another version.
-Every field is checked for type and range before anything uses it, and the error names
-the field (``results[0].tests[3].points``), so a bad file is a clear message and exit 2,
-never a traceback or a silently wrong grade.
+A result file may have been edited by hand, truncated, written by another version, or come
+from a learner's own CI run. :func:`read_result_document` is where such a file arrives: it is
+read only up to a size cap, parsed only to a nesting depth, and every string in it is cleaned
+of control characters and capped (:mod:`torchkata.text`) before anything renders it. Every
+field is then checked for type and range before anything uses it, and the error names the
+field (``results[0].tests[3].points``), so a bad file is a clear message and exit 2, never a
+traceback or a silently wrong grade.
 """
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 from typing import Any
 
 from torchkata.results import SCHEMA, SCHEMA_VERSION, STATUSES
+from torchkata.text import MAX_FEEDBACK, clean_data
+
+MAX_RESULT_BYTES = 64 * 1024 * 1024     # one learner's results: a few hundred kilobytes at most in practice
+
+
+def read_result_document(path: Path) -> Any:
+    """A result file's JSON, size-capped, depth-checked and with every string cleaned.
+    Raises OSError or UnicodeDecodeError when it cannot be read, ValueError when it is not
+    a result document (too large, not JSON, nested too deeply)."""
+    with open(path, "rb") as f:
+        data = f.read(MAX_RESULT_BYTES + 1)
+    if len(data) > MAX_RESULT_BYTES:
+        raise ValueError(f"larger than {MAX_RESULT_BYTES:,} bytes")
+    text = data.decode("utf-8")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON ({exc})") from None
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+    return clean_data(document, MAX_FEEDBACK)
 
 
 def _fail(where: str, expected: str, value: Any) -> ValueError:

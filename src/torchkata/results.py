@@ -12,14 +12,35 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from torchkata.text import MAX_FEEDBACK, MAX_NAME, MAX_OUTPUT, clean, clean_data, one_line
+
 SCHEMA = "torchkata.result"
 SCHEMA_VERSION = 2
 STATUSES = ("passed", "failed", "error", "timeout", "skipped")
 
 
+class _CleanText:
+    """Every text field is cleaned and capped when it is set (:mod:`torchkata.text`), in the
+    constructor and in any later assignment: no view can receive a terminal escape or an
+    XML-illegal character from a result, whoever built it (a grading, a file read back)."""
+    _TEXT: dict[str, tuple[int, bool]] = {}     # field -> (cap, one line)
+    _DATA: dict[str, int] = {}                  # fields holding JSON-like data -> the cap of each string in them
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        rule = self._TEXT.get(name)
+        if rule is not None and value is not None:
+            value = one_line(value, rule[0]) if rule[1] else clean(value, rule[0])
+        elif name in self._DATA and value is not None:
+            value = clean_data(value, self._DATA[name])
+        object.__setattr__(self, name, value)
+
+
 @dataclass
-class TestResult:
+class TestResult(_CleanText):
     __test__ = False   # not a pytest test class
+    _TEXT = {"name": (MAX_NAME, True), "message": (MAX_FEEDBACK, False), "diagnosis": (MAX_FEEDBACK, False),
+             "output": (MAX_OUTPUT, False), "file": (MAX_NAME, True), "visibility": (MAX_NAME, True),
+             "status": (MAX_NAME, True), "kind": (MAX_NAME, True), "device": (MAX_NAME, True)}
     name: str
     visibility: str                 # "public" | "hidden"
     status: str                     # one of STATUSES
@@ -72,7 +93,11 @@ class Totals:
 
 
 @dataclass
-class KataResult:
+class KataResult(_CleanText):
+    _TEXT = {"kata": (MAX_NAME, True), "title": (MAX_NAME, True), "lang": (MAX_NAME, True),
+             "started_at": (MAX_NAME, True), "grader_version": (MAX_NAME, True)}
+    _DATA = {"submission": MAX_NAME, "devices": MAX_NAME, "isolation": MAX_NAME, "errors": MAX_FEEDBACK,
+             "coverage": MAX_NAME, "hidden_skipped": MAX_NAME, "devices_not_run": MAX_NAME}
     kata: str
     title: str
     submission: dict               # {"path": ..., "sha256": ...}

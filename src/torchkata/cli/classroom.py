@@ -54,9 +54,20 @@ def grade(state: State, learners: tuple[Path, ...], out: Path, jobs: int, slugs:
         echo(click.style(texts.say("no_cuda_here", lang), fg="yellow"), err=True)
         warned = True
 
+    # Every repository is checked here, before any grading process starts: nothing a grading runs
+    # (learner code, or a course that is itself a learner's repository) can change what was found.
+    verdicts = {}
+    if protected is not None:
+        if course.released:
+            found = check_repository(course.root, protected)
+            if found["status"] == "modified":
+                raise KataError(texts.say("course_not_released_tree", lang, course=course.root,
+                                          paths=", ".join(found["modified"])))
+        verdicts = {str(learner.path): check_repository(learner.path, protected) for learner in chosen}
+
     def finish(result: batch.LearnerResult) -> batch.LearnerResult:
         if protected is not None:
-            result.integrity = check_repository(Path(result.source), protected)
+            result.integrity = dict(verdicts[result.source])
             result.integrity["score_zeroed"] = fail_modified and result.integrity["status"] == "modified"
             if result.integrity["status"] == "modified":
                 echo(click.style(texts.say("integrity_modified", lang, learner=result.learner,

@@ -133,6 +133,11 @@ MESSAGES: dict[str, dict[str, str]] = {
                     "ko": "참고: --salt를 주지 않아 이번 실행에서만 쓰는 임의의 가명을 만듭니다"},
     "integrity_modified": {"en": "{learner}: protected files were modified: {paths}",
                            "ko": "{learner}: 수정하면 안 되는 파일이 바뀌었습니다: {paths}"},
+    "course_not_released_tree": {"en": "{course}: this course is a released template that differs from the "
+                                       "manifest ({paths}); its files would run in the grader: grade with your own "
+                                       "course (--course)",
+                                 "ko": "{course}: 이 과정은 매니페스트와 다른 배포 템플릿입니다 ({paths}). 이 파일들이 "
+                                       "채점기 안에서 실행되므로 강사의 과정으로 채점하세요 (--course)"},
 }
 
 COMMAND_HELP_KO: dict[str, str] = {
