@@ -47,8 +47,10 @@ def check_predicted(sub, ref):
 
 @pytest.fixture
 def check_top_k(sub, ref):
-    def check(scores, k, dim=1):
-        got = sub.harness.top_k(scores, k, dim)
+    def check(scores, k, dim=None):
+        """dim=None leaves `dim` out of the call: top_k's default, dim=1."""
+        args = (scores, k) if dim is None else (scores, k, dim)
+        got = sub.harness.top_k(*args)
         if not isinstance(got, tuple) or len(got) != 2:
             kind = f"a tuple of {len(got)} values" if isinstance(got, tuple) else type(got).__name__
             kind_ko = f"값 {len(got)}개짜리 튜플" if isinstance(got, tuple) else f"{type(got).__name__} 타입"
@@ -56,7 +58,7 @@ def check_top_k(sub, ref):
                  f"top_k는 (values, indices) 두 값을 반환해야 하는데 결과가 {kind_ko}입니다. "
                  "torch.topk를 쓰면 둘을 한 번에 얻을 수 있습니다")
         values, indices = got
-        want_values, want_indices = ref.harness.top_k(scores, k, dim)
+        want_values, want_indices = ref.harness.top_k(*args)
         if _equal(values, want_indices) and _equal(indices, want_values):
             fail("values and indices are swapped: return (values, indices), in that order, as torch.topk does",
                  "values와 indices의 순서가 바뀌었습니다. torch.topk처럼 (values, indices) 순서로 반환하세요")

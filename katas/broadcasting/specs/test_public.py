@@ -14,25 +14,25 @@ FEATURES = torch.tensor([[1.0, 200.0, -0.5],
 
 
 @pytest.mark.public(points=2)
-def test_feature_weights_on_a_batch_of_32(sub, ref):
+def test_feature_weights_on_a_batch_of_32(feature_weights, ref):
     gen = torch.Generator().manual_seed(0)
     batch = torch.randn(32, 10, generator=gen)      # 32 samples, 10 features each
     weights = torch.randn(10, generator=gen)        # one weight per feature
-    expect_close(sub.apply_feature_weights(batch, weights), ref.apply_feature_weights(batch, weights))
+    expect_close(feature_weights(batch, weights), ref.apply_feature_weights(batch, weights))
 
 
 @pytest.mark.public(points=3)
-def test_standardize_features(sub, check_standardized):
-    check_standardized(sub.standardize_features(FEATURES), FEATURES)
+def test_standardize_features(standardize, check_standardized):
+    check_standardized(standardize(FEATURES), FEATURES)
 
 
 @pytest.mark.public(points=2)
-def test_center_each_student(sub, check_centered):
+def test_center_each_student(center, check_centered):
     scores = torch.tensor([[90.0, 70.0, 80.0],      # 4 students x 3 assignments
                            [60.0, 85.0, 75.0],
                            [100.0, 95.0, 40.0],
                            [55.0, 65.0, 70.0]])
-    check_centered(sub.center_each_student(scores), scores)
+    check_centered(center(scores), scores)
 
 
 @pytest.mark.public(points=2)

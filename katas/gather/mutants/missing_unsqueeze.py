@@ -1,4 +1,4 @@
-"""Known-wrong: the index has one dimension fewer than the input (no unsqueeze)."""
+"""Known-wrong: in target_scores the index has one dimension fewer than the input (no unsqueeze)."""
 import torch
 
 
@@ -7,8 +7,8 @@ def target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
 
 
 def sequence_target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    return logits.gather(2, targets)
+    return logits.gather(2, targets.unsqueeze(2)).squeeze(2)
 
 
 def mean_nll(log_probs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    return -target_scores(log_probs, targets).mean()
+    return -log_probs.gather(1, targets.unsqueeze(1)).squeeze(1).mean()

@@ -11,4 +11,4 @@ def sequence_target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch
 
 
 def mean_nll(log_probs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-    return -target_scores(log_probs, targets).mean()
+    return -log_probs.gather(1, targets.unsqueeze(1)).squeeze(1).mean()

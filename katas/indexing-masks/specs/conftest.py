@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from torchkata.spec import expect, expect_close
+from torchkata.spec import expect, expect_close, fail
 
 
 def _unchanged(before: torch.Tensor, after: torch.Tensor) -> bool:
@@ -28,6 +28,13 @@ def check_fill_missing(sub, ref):
     def check(scores, value):
         got, after = sub.harness.fill_missing(scores, value)
         expected, _ = ref.harness.fill_missing(scores, value)
+        if isinstance(got, torch.Tensor) and bool(torch.isnan(scores).any()) and _unchanged(scores, got):
+            fail("fill_missing returned the scores with every NaN still in place: nothing was replaced. NaN is not "
+                 "equal to anything, itself included, so a mask built with == float('nan') is False everywhere: "
+                 "find the NaNs with torch.isnan(scores)",
+                 "fill_missing이 돌려준 성적표에 NaN이 모두 그대로 남아 있습니다. 아무것도 바뀌지 않았습니다. NaN은 "
+                 "자기 자신을 포함해 어떤 값과도 같지 않아서, == float('nan')으로 만든 마스크는 모든 자리에서 "
+                 "False입니다. NaN은 torch.isnan(scores)로 찾으세요")
         expect_close(got, expected)
         _check_input_kept(scores, after, "fill_missing")
     return check

@@ -37,9 +37,13 @@ def test_noise_like_an_int_template(sub, ref, check_standard_normal):
     template = torch.tensor([[1, 2], [3, 4]])
     got = sub.harness.seeded_noise_like(0, template)
     check_standard_normal(got, ref.harness.seeded_noise_like(0, template), NOISE)
+    template = torch.tensor([[0.5, -1.0, 2.0]])        # already float32: the noise is still a new tensor
+    got = sub.harness.seeded_noise_like(1, template)
+    check_standard_normal(got, ref.harness.seeded_noise_like(1, template), NOISE)
 
 
 @pytest.mark.public(points=2)
 def test_describe_a_gradebook(sub, ref, check_description):
     scores = torch.tensor([[90.0, 70.0, 80.0], [60.0, 85.0, 75.0]])
     check_description(sub.describe(scores), ref.describe(scores))
+    check_description(sub.describe(torch.zeros(2, 3)), ref.describe(torch.zeros(2, 3)))   # the prompt's example

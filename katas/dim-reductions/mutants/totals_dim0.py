@@ -1,15 +1,15 @@
-"""Known-wrong: the means taken over the whole tensor instead of along a dimension."""
+"""Known-wrong: the per-student totals summed along dim=0, over the students."""
 import torch
 
 
 def per_student_totals(scores: torch.Tensor) -> torch.Tensor:
     """Total score of each student: (students, assignments) -> (students,)."""
-    return scores.sum(dim=1)
+    return scores.sum(dim=0)
 
 
 def per_assignment_means(scores: torch.Tensor) -> torch.Tensor:
     """Mean score of each assignment: (students, assignments) -> (assignments,)."""
-    return scores.mean()
+    return scores.mean(dim=0)
 
 
 def best_assignment(scores: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -27,6 +27,6 @@ def masked_mean(scores: torch.Tensor, mask: torch.Tensor, dim: int) -> torch.Ten
 
 def normalize_features(x: torch.Tensor, dim: int = 0) -> torch.Tensor:
     """Subtract the mean along `dim` and divide by the standard deviation along `dim`."""
-    mean = x.mean()
-    std = x.std()
+    mean = x.mean(dim=dim, keepdim=True)
+    std = x.std(dim=dim, keepdim=True)
     return (x - mean) / std

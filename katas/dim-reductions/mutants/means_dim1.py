@@ -1,10 +1,10 @@
-"""Known-wrong: dim=0 and dim=1 swapped in the student/assignment reductions."""
+"""Known-wrong: the per-assignment means taken along dim=1, over the assignments."""
 import torch
 
 
 def per_student_totals(scores: torch.Tensor) -> torch.Tensor:
     """Total score of each student: (students, assignments) -> (students,)."""
-    return scores.sum(dim=0)
+    return scores.sum(dim=1)
 
 
 def per_assignment_means(scores: torch.Tensor) -> torch.Tensor:
@@ -14,7 +14,7 @@ def per_assignment_means(scores: torch.Tensor) -> torch.Tensor:
 
 def best_assignment(scores: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Each student's best score and the index of the assignment it came from."""
-    values, indices = scores.max(dim=0)
+    values, indices = scores.max(dim=1)
     return values, indices
 
 

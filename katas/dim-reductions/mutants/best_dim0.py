@@ -1,20 +1,20 @@
-"""Known-wrong: keepdim=True where the reduced dimension should disappear."""
+"""Known-wrong: the maximum taken along dim=0: the best student of each assignment."""
 import torch
 
 
 def per_student_totals(scores: torch.Tensor) -> torch.Tensor:
     """Total score of each student: (students, assignments) -> (students,)."""
-    return scores.sum(dim=1, keepdim=True)
+    return scores.sum(dim=1)
 
 
 def per_assignment_means(scores: torch.Tensor) -> torch.Tensor:
     """Mean score of each assignment: (students, assignments) -> (assignments,)."""
-    return scores.mean(dim=0, keepdim=True)
+    return scores.mean(dim=0)
 
 
 def best_assignment(scores: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Each student's best score and the index of the assignment it came from."""
-    values, indices = scores.max(dim=1, keepdim=True)
+    values, indices = scores.max(dim=0)
     return values, indices
 
 

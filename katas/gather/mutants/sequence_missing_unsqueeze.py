@@ -1,0 +1,14 @@
+"""Known-wrong: in sequence_target_scores the index has one dimension fewer than the input (no unsqueeze)."""
+import torch
+
+
+def target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return logits.gather(1, targets.unsqueeze(1)).squeeze(1)
+
+
+def sequence_target_scores(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return logits.gather(2, targets)
+
+
+def mean_nll(log_probs: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return -log_probs.gather(1, targets.unsqueeze(1)).squeeze(1).mean()

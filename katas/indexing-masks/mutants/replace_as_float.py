@@ -1,0 +1,25 @@
+"""Known-wrong: x converted to float32 before torch.where, so an int x gives a float32 result."""
+import torch
+
+
+def pick(scores, i, j):
+    return scores[i], scores[:, j], scores[i, j]
+
+
+def sub_block(scores, row_start, row_stop, col_start, col_stop):
+    return scores[row_start:row_stop, col_start:col_stop]
+
+
+def passing_scores(scores, pass_mark):
+    return scores[scores >= pass_mark]
+
+
+def fill_missing(scores, value):
+    filled = scores.clone()
+    filled[torch.isnan(filled)] = value
+    return filled
+
+
+def replace_above(x, threshold, value):
+    x = x.float()
+    return torch.where(x > threshold, value, x)

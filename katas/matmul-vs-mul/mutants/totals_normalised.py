@@ -1,0 +1,22 @@
+"""Known-wrong: the weights divided by their sum first, as if they had to sum to 1."""
+import torch
+
+
+def both_products(a, b):
+    return a * b, a @ b
+
+
+def weighted_totals(scores, weights):
+    return scores @ (weights / weights.sum())
+
+
+def linear_forward(X, W, b):
+    return X @ W + b
+
+
+def linear_nn_layout(X, weight, bias):
+    return X @ weight.T + bias
+
+
+def batched_products(A, B):
+    return A @ B
