@@ -1,6 +1,8 @@
 """Runs in the confined worker: what a spec cannot pass across the boundary (generators, autograd)."""
 import torch
 
+GLOBAL_SEED = 2024
+
 
 def init_with_seed(module, in_features, out_features, seed):
     """The learner's init_linear, given a torch.Generator seeded with `seed`.
@@ -9,7 +11,12 @@ def init_with_seed(module, in_features, out_features, seed):
     is accepted and unwrapped here, and requires_grad is reported as a pair of booleans.
     """
     generator = torch.Generator().manual_seed(seed)
-    weight, bias = module.init_linear(in_features, out_features, generator)
+    # The global generator starts from a known state of its own (never `seed`: drawing from it must not
+    # give nn.Linear's parameters), so that a learner who draws from it instead of `generator` gets the
+    # same numbers every time, and the mutant that makes that mistake reproduces them.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(GLOBAL_SEED)
+        weight, bias = module.init_linear(in_features, out_features, generator)
     flags = (bool(getattr(weight, "requires_grad", False)), bool(getattr(bias, "requires_grad", False)))
     if isinstance(weight, torch.Tensor):
         weight = weight.detach().clone()

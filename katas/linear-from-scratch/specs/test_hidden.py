@@ -21,6 +21,13 @@ def test_without_bias(check_linear):
 
 
 @pytest.mark.hidden(points=1)
+def test_a_batch_of_one_and_a_single_output(check_linear):
+    gen = torch.Generator().manual_seed(17)
+    check_linear(torch.randn(1, 4, generator=gen), torch.randn(3, 4, generator=gen), torch.randn(3, generator=gen))
+    check_linear(torch.randn(5, 4, generator=gen), torch.randn(1, 4, generator=gen), torch.randn(1, generator=gen))
+
+
+@pytest.mark.hidden(points=1)
 def test_a_single_vector(check_linear):
     gen = torch.Generator().manual_seed(13)
     check_linear(torch.randn(5, generator=gen), torch.randn(3, 5, generator=gen), torch.randn(3, generator=gen))
