@@ -13,8 +13,9 @@ def _generator(seed):
     return torch.Generator().manual_seed(seed)
 
 
-def call(module, x, p, training, seed):
-    """dropout(x, p, training, generator) with a generator seeded with `seed`."""
+def dropout(module, x, p, training, seed):
+    """dropout(x, p, training, generator) with a generator seeded with `seed` (named after the learner's
+    function: the probes' messages name it)."""
     with torch.random.fork_rng(devices=[]):
         torch.manual_seed(GLOBAL_SEED)
         return module.dropout(x, p, training, _generator(seed))

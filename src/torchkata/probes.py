@@ -750,7 +750,9 @@ def _split(function: str) -> tuple[bool, str]:
 
 
 def _display(function: str) -> str:
-    return f"{function}()"
+    """How a message names a function: a harness driver by its own name (named after the learner's function
+    it calls), never by the internal "harness." prefix."""
+    return f"{_split(function)[1]}()"
 
 
 def _tensors(value: Any) -> list:

@@ -41,9 +41,9 @@ def explain_error(exc: LearnerError, x: torch.Tensor) -> None:
 
 
 def call(sub, x, p, training, seed):
-    """sub.harness.call(...), with an error explained when its cause is known."""
+    """sub.harness.dropout(...), with an error explained when its cause is known."""
     try:
-        return sub.harness.call(x, p, training, seed)
+        return sub.harness.dropout(x, p, training, seed)
     except LearnerError as exc:
         explain_error(exc, x)
         raise
@@ -145,7 +145,7 @@ def check_train(sub, ref):
     """Training mode: dropout(x, p, True, generator seeded with `seed`) against the reference."""
     def check(x: torch.Tensor, p: float, seed: int) -> torch.Tensor:
         got = call(sub, x, p, True, seed)
-        expected = ref.harness.call(x, p, True, seed)
+        expected = ref.harness.dropout(x, p, True, seed)
         randomness = ref.harness.randomness(x, p, seed)   # asked always: the reference's calls never depend on
         expect_tensor(got)                                 # the learner's results (a release records them)
         _explain_mask(sub, randomness, got, x, p, seed)
@@ -160,7 +160,7 @@ def check_eval(sub, ref):
     def check(x: torch.Tensor, p: float, seed: int) -> None:
         got = call(sub, x, p, False, seed)
         expect_tensor(got)
-        expect_close(got, ref.harness.call(x, p, False, seed),
+        expect_close(got, ref.harness.dropout(x, p, False, seed),
                      what={"en": "the result in evaluation mode (training=False), which must be x unchanged,",
                            "ko": "평가 모드(training=False)의 결과(x와 같아야 함)"})
     return check
