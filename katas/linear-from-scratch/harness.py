@@ -28,14 +28,18 @@ def init_with_seed(module, in_features, out_features, seed):
 def linear_and_grads(module, x, weight, bias, grad_out):
     """Forward and backward through the learner's linear_forward.
 
-    Returns (output, (dL/dx, dL/dweight, dL/dbias)), or (output, None) when no graph reached the output.
+    Returns (output, attached, grads): whether the output is attached to autograd, and (dL/dx, dL/dweight,
+    dL/dbias), or None when the output cannot be backpropagated with grad_out (not attached, or another shape).
+    The specs tell these cases apart.
     """
     x = x.detach().clone().requires_grad_(True)
     weight = weight.detach().clone().requires_grad_(True)
     bias = bias.detach().clone().requires_grad_(True)
     y = module.linear_forward(x, weight, bias)
-    if not isinstance(y, torch.Tensor) or not y.requires_grad or y.shape != grad_out.shape:
-        return y, None
+    if not isinstance(y, torch.Tensor):
+        return y, False, None
+    if not y.requires_grad or y.shape != grad_out.shape:
+        return y.detach(), bool(y.requires_grad), None
     # A scalar loss: backward(grad_tensor) would pull in sympy, a second of start-up per test.
     (y * grad_out).sum().backward()
-    return y.detach(), (x.grad, weight.grad, bias.grad)
+    return y.detach(), True, (x.grad, weight.grad, bias.grad)
