@@ -67,14 +67,19 @@ def _check_fans(sub, shape):
            ko=f"shape이 {shape}인 weight의 fan_in_and_fan_out은 {(in_features, out_features)}여야 하는데 {got}입니다")
 
 
-def _check_fill(sub, name, shape, seed, kwargs, dtype):
-    got = _call(sub.harness.fill, name, list(shape), dtype, seed, kwargs)
-    weight = got["weight"]
+def _expect_filled(name, weight):
+    """The harness hands the learner a NaN-filled weight: all NaN afterwards means it was never filled."""
     if bool(torch.isnan(weight).all()):
         fail(f"{name} did not fill the weight it was given: change that tensor in place (weight.normal_(...), "
              "weight.uniform_(...)) and return it. Building a new tensor leaves the parameter as it was",
              f"{name} 함수가 받은 weight를 채우지 않았습니다. 그 텐서를 제자리에서 바꾸고(weight.normal_(...), "
              "weight.uniform_(...)) 돌려주세요. 새 텐서를 만들면 파라미터는 그대로 남습니다")
+
+
+def _check_fill(sub, name, shape, seed, kwargs, dtype):
+    got = _call(sub.harness.fill, name, list(shape), dtype, seed, kwargs)
+    weight = got["weight"]
+    _expect_filled(name, weight)
     expected = _torch_init(name, shape, dtype, seed, kwargs)
     expect_close(weight, expected, what={"en": f"the weight {name} filled (compared with torch.nn.init.{name} "
                                                "drawing from a generator with the same seed)",
@@ -148,6 +153,7 @@ def _global_init(name, shape, seed):
 
 def _check_defaults(sub, name, shape, seed):
     got = _call(sub.harness.fill_with_defaults, name, list(shape), seed)
+    _expect_filled(name, got["weight"])
     expect_close(got["weight"], _global_init(name, shape, seed),
                  what={"en": f"the weight {name}(weight) filled with its default arguments (compared with "
                              f"torch.nn.init.{name}(weight) drawing from the global generator with the same seed)",
