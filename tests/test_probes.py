@@ -45,6 +45,11 @@ WRONG = {
     "defaults, none": ("Write `standardise(x, dim=-1, eps=1e-6)`",
                        solution(STANDARDISE.replace("dim=-1", "dim")),
                        "called without `dim` raised TypeError: give the parameter its default"),
+    # A TypeError from the function's own code (its default is there, and breaks): not "give it a default".
+    "defaults, raising": ("Write `standardise(x, dim=-1, eps=1e-6)`",
+                          solution(STANDARDISE.replace("dim=-1, eps", "dim=None, eps").replace(
+                              "mean = x.mean", "dim = dim + 0\n    mean = x.mean")),
+                          "called without `dim` (its default is `dim=-1`) raised TypeError"),
     "dtypes": ("It keeps the input's dtype", solution(STANDARDISE.replace("return centred", "return (centred").replace(
         "+ eps)\n", "+ eps)).float()\n")), "returned the result as torch.float32 instead of torch.float64"),
     "stability": ("stays accurate far from zero", solution('''

@@ -6,27 +6,36 @@ specs compare them with the reference's, from the same driver in its own process
 import torch
 from torch import nn
 
+GLOBAL_SEED = 2024
+
 
 def _generator(seed):
     return torch.Generator().manual_seed(seed)
 
 
-def call(module, x, p, training, seed):
-    """dropout(x, p, training, generator) with a generator seeded with `seed`."""
-    return module.dropout(x, p, training, _generator(seed))
+def dropout(module, x, p, training, seed):
+    """dropout(x, p, training, generator) with a generator seeded with `seed` (named after the learner's
+    function: the probes' messages name it)."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(GLOBAL_SEED)
+        return module.dropout(x, p, training, _generator(seed))
 
 
 def input_after_call(module, x, p, training, seed):
     """The result, and the caller's tensor as it is after the call (an in-place change shows there)."""
     given = x.clone()
-    out = module.dropout(given, p, training, _generator(seed))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(GLOBAL_SEED)
+        out = module.dropout(given, p, training, _generator(seed))
     return out, given
 
 
 def with_gradient(module, x, p, seed, grad_out):
     """Forward in training mode and backward of sum(out * grad_out); returns (out, dL/dx or None)."""
     x = x.detach().clone().requires_grad_(True)
-    out = module.dropout(x, p, True, _generator(seed))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(GLOBAL_SEED)
+        out = module.dropout(x, p, True, _generator(seed))
     if not isinstance(out, torch.Tensor) or not out.requires_grad:
         return out, None
     (out * grad_out).sum().backward()
@@ -36,13 +45,27 @@ def with_gradient(module, x, p, seed, grad_out):
 def randomness(module, x, p, seed):
     """Where the mask comes from: two calls with generators seeded alike, the global generator seeded
     differently before each, and the global generator's next numbers after the first call (what the rest of
-    a run would draw)."""
-    torch.manual_seed(77)
-    first = module.dropout(x, p, True, _generator(seed))
-    after = torch.rand(3)
-    torch.manual_seed(78)
-    second = module.dropout(x, p, True, _generator(seed))
+    a run would draw). Each call gets its own copy of x, so that a change in place does not look like a
+    mask that depends on the global generator."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(77)
+        first = module.dropout(x.clone(), p, True, _generator(seed))
+        after = torch.rand(3)
+        torch.manual_seed(78)
+        second = module.dropout(x.clone(), p, True, _generator(seed))
     return first, second, after
+
+
+def with_defaults(module, x, seed):
+    """The defaults: dropout(x, generator=...) (p = 0.5, training), dropout(x) and Dropout()(x) drawing from
+    the global generator, seeded with `seed` before each (as torch.rand does without a generator)."""
+    given = module.dropout(x.clone(), generator=_generator(seed))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        alone = module.dropout(x.clone())
+        torch.manual_seed(seed)
+        layer = module.Dropout()(x.clone())
+    return given, alone, layer
 
 
 def layer_run(module, x, p, seed, modes):
@@ -56,10 +79,14 @@ def layer_run(module, x, p, seed, modes):
     facts["parameters"] = sum(1 for _ in layer.parameters())
     facts["training_at_start"] = bool(layer.training)
     outs = []
-    for mode in modes:
-        if mode == "train":
-            layer.train()
-        else:
-            layer.eval()
-        outs.append(layer(x))
+    # The global generator starts from a known state (a layer that ignores its generator then gives the same
+    # outputs every run), and each call gets its own copy of x (a change in place shows in its own test).
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(GLOBAL_SEED)
+        for mode in modes:
+            if mode == "train":
+                layer.train()
+            else:
+                layer.eval()
+            outs.append(layer(x.clone()))
     return facts, outs

@@ -67,3 +67,22 @@ def init_model(module, nested, seed):
     generator = torch.Generator().manual_seed(seed)
     _draw(lambda: module.init_linear_layers(model, generator=generator))
     return {name: value.detach().clone() for name, value in model.state_dict().items()}
+
+
+def fill_with_defaults(module, name, shape, seed):
+    """module.<name>(weight) with every other argument left to its default (generator=None: the global
+    generator, seeded here with `seed`, as torch.nn.init would draw from it)."""
+    weight = nn.Parameter(torch.full(shape, float("nan")))
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        returned = getattr(module, name)(weight)
+    return {"weight": weight.detach().clone(), "returned_weight": returned is weight}
+
+
+def init_model_with_defaults(module, seed):
+    """The learner's init_linear_layers(model) without a generator, the global one seeded with `seed`."""
+    model = _model(nested=False)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        module.init_linear_layers(model)
+    return {name: value.detach().clone() for name, value in model.state_dict().items()}

@@ -436,7 +436,7 @@ def _default_checked(run: ProbeRun, function: str, signature: Signature, paramet
             try:
                 got = run.learner(function, args, kwargs)
             except LearnerError as exc:
-                run.fail(sample, "default_missing" if exc.info.get("type") == "TypeError" else "default_raised",
+                run.fail(sample, "default_missing" if _missing_argument(exc) else "default_raised",
                          _raised(exc), function=_display(function), param=parameter, default=default,
                          type=exc.info.get("type", "Exception"))
             problem = compare(got, want, condition=run.condition(ref_args, ref_kwargs))
@@ -445,6 +445,13 @@ def _default_checked(run: ProbeRun, function: str, signature: Signature, paramet
                          default=default, what=problem.what)
             checked = True
     return checked
+
+
+def _missing_argument(exc: LearnerError) -> bool:
+    """Whether Python refused the call for a missing argument (a TypeError raised in the function's own
+    code, e.g. `None + tensor` when the default is None, is not one: the advice would be false)."""
+    message = str(exc.info.get("message", ""))
+    return exc.info.get("type") == "TypeError" and "missing" in message and "required" in message
 
 
 def _check_stability(run: ProbeRun) -> None:
@@ -743,7 +750,9 @@ def _split(function: str) -> tuple[bool, str]:
 
 
 def _display(function: str) -> str:
-    return f"{function}()"
+    """How a message names a function: a harness driver by its own name (named after the learner's function
+    it calls), never by the internal "harness." prefix."""
+    return f"{_split(function)[1]}()"
 
 
 def _tensors(value: Any) -> list:

@@ -6,7 +6,7 @@ held to what its dtype allows. Every function here is elementwise, so the defaul
 import pytest
 import torch
 
-from torchkata.spec import expect_close
+from torchkata.spec import expect_close, fail
 
 NAMES = {
     "relu": {"en": "relu(x)", "ko": "relu(x)"},
@@ -22,9 +22,27 @@ def check(sub, ref):
     def run(name: str, x: torch.Tensor) -> torch.Tensor:
         got = getattr(sub, name)(x)
         expected = getattr(ref, name)(x.double())
+        if name == "relu_grad":
+            explain_relu_grad_at_zero(got, x)
         expect_close(got, expected, dtype=x.dtype, what=NAMES[name])
         return got
     return run
+
+
+def explain_relu_grad_at_zero(got, x: torch.Tensor) -> None:
+    """relu_grad is right everywhere but at the entries where x is exactly 0, where it gave 1 (x >= 0,
+    heaviside(x, 1)): a mistake of its own, said in its own words (a pattern of 0s and 1s otherwise reads
+    as a shift or a rearrangement)."""
+    if type(got) is not torch.Tensor or got.shape != x.shape or got.is_complex():
+        return
+    at_zero = x == 0
+    if not bool(at_zero.any()):
+        return
+    values, right = got.detach().double(), (x > 0).double()
+    if torch.equal(values[~at_zero], right[~at_zero]) and bool((values[at_zero] == 1).all()):
+        fail("relu_grad gave 1 at x = 0: PyTorch's autograd uses 0 there, so the mask is x > 0, not x >= 0",
+             "relu_grad가 x = 0에서 1을 반환했습니다. PyTorch의 autograd는 이 점에서 0을 쓰므로 마스크는 x >= 0이 "
+             "아니라 x > 0이어야 합니다")
 
 
 @pytest.fixture

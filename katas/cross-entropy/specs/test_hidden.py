@@ -3,7 +3,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from torchkata.spec import expect, expect_close
+from torchkata.spec import LearnerError, expect, expect_close, expect_tensor
 
 LOSS = {"en": "the loss", "ko": "손실 값"}
 
@@ -41,17 +41,24 @@ def test_a_single_example(check_ce):
 
 
 @pytest.mark.hidden(points=2)
-def test_gradient_is_softmax_minus_one_hot_over_n(sub, ref):
+def test_gradient_is_softmax_minus_one_hot_over_n(sub, ref, explain_error):
     gen = torch.Generator().manual_seed(3)
     logits = torch.randn(6, 5, generator=gen) * 3
     targets = torch.randint(0, 5, (6,), generator=gen)
-    _, grad = sub.harness.loss_and_grad(logits, targets)
-    expect(grad is not None,
+    try:
+        loss, attached, grad = sub.harness.loss_and_grad(logits, targets)
+    except LearnerError as exc:
+        explain_error(exc, logits)
+        raise
+    want_loss, _, expected = ref.harness.loss_and_grad(logits.double(), targets)
+    expect_tensor(loss)
+    expect(attached,
            en="no gradient reached the logits: compute the loss from them with differentiable torch operations "
-              "and return a 0-dim tensor (no .item(), .detach() or torch.no_grad())",
-           ko="로짓까지 그래디언트가 전달되지 않았습니다. 미분 가능한 torch 연산으로 로짓에서 손실을 계산하고 "
-              "0차원 텐서로 반환하세요 (.item(), .detach(), torch.no_grad()는 쓰지 마세요)")
-    _, expected = ref.harness.loss_and_grad(logits.double(), targets)
+              "(no .item(), .detach() or torch.no_grad())",
+           ko="로짓까지 그래디언트가 전달되지 않았습니다. 미분 가능한 torch 연산으로 로짓에서 손실을 계산하세요 "
+              "(.item(), .detach(), torch.no_grad()는 쓰지 마세요)")
+    # A loss of more than one value cannot be backpropagated alone: its comparison names what differs.
+    expect_close(loss, want_loss, dtype=torch.float32, what={"en": "the loss", "ko": "손실"})
     expect_close(grad, expected, dtype=torch.float32, condition=2 * float(logits.abs().max()),
                  what={"en": "the gradient with respect to the logits", "ko": "로짓에 대한 그래디언트"})
 
@@ -83,3 +90,33 @@ def test_soft_targets_with_large_logits(check_soft):
     target_probs = torch.tensor([[0.25, 0.0, 0.75],
                                  [0.0, 0.5, 0.5]])
     check_soft(logits, target_probs)             # a class with probability 0 may have softmax 0 as well
+
+
+@pytest.mark.hidden(points=1)
+def test_soft_targets_gradient(sub, ref, explain_error):
+    gen = torch.Generator().manual_seed(6)
+    logits = torch.randn(4, 6, generator=gen) * 3
+    target_probs = torch.softmax(torch.randn(4, 6, generator=gen), dim=1)
+    try:
+        loss, attached, grad = sub.harness.soft_loss_and_grad(logits, target_probs)
+    except LearnerError as exc:
+        explain_error(exc, logits)
+        raise
+    want_loss, _, expected = ref.harness.soft_loss_and_grad(logits.double(), target_probs.double())
+    expect_tensor(loss)
+    expect(attached,
+           en="no gradient reached the logits from soft_cross_entropy: compute the loss from them with "
+              "differentiable torch operations (no .item(), .detach() or torch.no_grad())",
+           ko="soft_cross_entropy에서 로짓까지 그래디언트가 전달되지 않았습니다. 미분 가능한 torch 연산으로 로짓에서 "
+              "손실을 계산하세요 (.item(), .detach(), torch.no_grad()는 쓰지 마세요)")
+    expect_close(loss, want_loss, dtype=torch.float32, what={"en": "the loss", "ko": "손실"})
+    expect_close(grad, expected, dtype=torch.float32, condition=2 * float(logits.abs().max()),
+                 what={"en": "the gradient with respect to the logits", "ko": "로짓에 대한 그래디언트"})
+
+
+@pytest.mark.hidden(points=1)
+def test_as_many_classes_as_examples(check_ce, check_soft):
+    gen = torch.Generator().manual_seed(7)
+    logits = torch.randn(4, 4, generator=gen) * 3       # N = C: a (N,) result broadcast along the classes runs
+    check_ce(logits, torch.tensor([2, 0, 3, 3]))
+    check_soft(logits, torch.softmax(torch.randn(4, 4, generator=gen), dim=1))

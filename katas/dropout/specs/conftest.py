@@ -8,12 +8,45 @@ the scaling mistakes are left to the mutants' diagnoses.
 import pytest
 import torch
 
-from torchkata.spec import close_mask, expect, expect_close, expect_tensor, fail, magnitude, tolerance
+from torchkata.spec import LearnerError, close_mask, expect, expect_close, expect_tensor, fail, magnitude, tolerance
 
-GENERATOR_EN = ("the mask did not come from the `generator` argument: draw it with "
+GENERATOR_EN = ("the mask did not come from the `generator` argument: two calls with generators seeded alike gave "
+                "different results when the global random number generator was in another state. Draw it with "
                 "torch.rand(x.shape, generator=generator), never from the global random number generator")
-GENERATOR_KO = ("마스크가 인자로 받은 `generator`에서 나오지 않았습니다. 전역 난수 생성기 말고 "
+GENERATOR_KO = ("마스크가 인자로 받은 `generator`에서 나오지 않았습니다. 같은 시드의 generator를 넘긴 두 호출이 전역 "
+                "난수 생성기의 상태가 다르자 서로 다른 결과를 냈습니다. 전역 난수 생성기 말고 "
                 "torch.rand(x.shape, generator=generator)로 뽑으세요")
+DTYPE_NAMES = {torch.float64: "Double", torch.float16: "Half", torch.bfloat16: "BFloat16"}
+IN_PLACE_LEAF = "a leaf Variable that requires grad is being used in an in-place operation"
+
+
+def explain_error(exc: LearnerError, x: torch.Tensor) -> None:
+    """Advice for an error whose cause PyTorch's message shows; returns when it shows none."""
+    message = str(exc.info.get("message", ""))
+    name = DTYPE_NAMES.get(x.dtype)
+    if name and "dtype" in message and "Float" in message and name in message:
+        fail(f"dropout raised an error for a {x.dtype} input: PyTorch refused to mix it with a float32 tensor. A "
+             "tensor made with torch.zeros(x.shape), torch.ones(...) or torch.empty(...) has the default dtype, "
+             "float32: make new tensors with x's dtype (torch.zeros_like(x), or dtype=x.dtype), or compute "
+             "x * keep / (1 - p) directly",
+             f"{x.dtype} 입력에서 dropout이 오류를 냈습니다. PyTorch가 이 텐서를 float32 텐서와 섞어 계산하지 "
+             "않았습니다. torch.zeros(x.shape), torch.ones(...), torch.empty(...)로 만든 텐서는 기본 dtype인 "
+             "float32입니다. 새 텐서는 x의 dtype으로 만들거나(torch.zeros_like(x) 또는 dtype=x.dtype), "
+             "x * keep / (1 - p)를 바로 계산하세요")
+    if IN_PLACE_LEAF in message:
+        fail("dropout changed its input in place: build a new tensor (x * keep / (1 - p)) instead of "
+             "writing into x (x[~keep] = 0, x *= ...)",
+             "dropout이 입력 텐서를 제자리에서 바꿨습니다. x에 직접 쓰지 말고(x[~keep] = 0, x *= ...) "
+             "새 텐서를 만드세요 (x * keep / (1 - p))")
+
+
+def call(sub, x, p, training, seed):
+    """sub.harness.dropout(...), with an error explained when its cause is known."""
+    try:
+        return sub.harness.dropout(x, p, training, seed)
+    except LearnerError as exc:
+        explain_error(exc, x)
+        raise
 
 
 def mask(x: torch.Tensor, p: float, seed: int, dtype=torch.float32) -> torch.Tensor:
@@ -26,19 +59,10 @@ def bernoulli_mask(x: torch.Tensor, p: float, seed: int) -> torch.Tensor:
     return torch.bernoulli(torch.full(x.shape, 1 - p), generator=torch.Generator().manual_seed(seed)).bool()
 
 
-def _check_generator(sub, expected, x, p, seed):
-    """Two calls with generators seeded alike (the global one seeded differently before each) give the
-    reference's result (`expected`: ref.harness.randomness), and leave the global generator where the
-    reference leaves it. Blamed on the global generator only when the learner's own calls show it: two
-    results that differ, or the global generator moved; a mask of another recipe is told so."""
-    first, second, after = sub.harness.randomness(x, p, seed)
-    want_first, _, want_after = expected
-    for got in (first, second):
-        expect_tensor(got)
-    if not torch.equal(first, second) or not torch.equal(after, want_after):
-        fail(GENERATOR_EN, GENERATOR_KO)
-    if first.shape != want_first.shape or first.dtype != want_first.dtype or not torch.equal(first, want_first):
-        fail(OTHER_MASK_EN, OTHER_MASK_KO)
+GLOBAL_EN = ("dropout drew numbers from the global random number generator (its next numbers are not what they "
+             "would be): draw every random number from `generator`, torch.rand(x.shape, generator=generator)")
+GLOBAL_KO = ("dropout이 전역 난수 생성기에서 난수를 뽑았습니다(전역 생성기가 내줄 다음 수가 달라졌습니다). 모든 난수는 "
+             "`generator`에서 뽑으세요: torch.rand(x.shape, generator=generator)")
 
 
 OTHER_MASK_EN = ("your result is a valid dropout, but not with the mask the prompt fixes, so it cannot be checked "
@@ -47,6 +71,29 @@ OTHER_MASK_EN = ("your result is a valid dropout, but not with the mask the prom
 OTHER_MASK_KO = ("드롭아웃으로는 맞지만 문제에서 정한 마스크가 아니라서 원소별로 채점할 수 없습니다. "
                  "keep = torch.rand(x.shape, generator=generator) >= p 그대로 뽑으세요 "
                  "(torch.bernoulli나 torch.rand_like는 쓰지 말고, 호출마다 한 번만 뽑으세요)")
+
+
+def _generator_problem(sub, expected, x, p, seed):
+    """Fails when the learner's own results show where the mask came from: two calls with generators seeded
+    alike (the global one seeded differently before each) that differ depend on the global generator; a global
+    generator that is not where the reference leaves it was drawn from. Other differences are left to the
+    comparison with the reference (a wrong scale is not a wrong generator)."""
+    first, second, after = sub.harness.randomness(x, p, seed)
+    for got in (first, second):
+        expect_tensor(got)
+    if first.shape != second.shape or first.dtype != second.dtype or not torch.equal(first, second):
+        fail(GENERATOR_EN, GENERATOR_KO)
+    if not torch.equal(after, expected[2]):
+        fail(GLOBAL_EN, GLOBAL_KO)
+    return first
+
+
+def _check_generator(sub, expected, x, p, seed):
+    """Two calls with generators seeded alike (the global one seeded differently before each) give the
+    reference's result (`expected`: ref.harness.randomness), and leave the global generator where the
+    reference leaves it."""
+    first = _generator_problem(sub, expected, x, p, seed)
+    expect_close(first, expected[0])
 
 
 @pytest.fixture
@@ -89,7 +136,7 @@ def _explain_mask(sub, randomness, got, x, p, seed):
              "mask: draw them exactly as the prompt says, torch.rand(x.shape, generator=generator)",
              f"난수를 {x.dtype}로 뽑아서(torch.rand_like(x)가 그렇게 합니다) 마스크가 달라졌습니다. "
              "문제에 적힌 그대로 torch.rand(x.shape, generator=generator)로 뽑으세요")
-    _check_generator(sub, randomness, x, p, seed)
+    _generator_problem(sub, randomness, x, p, seed)
     fail(OTHER_MASK_EN, OTHER_MASK_KO)
 
 
@@ -97,8 +144,8 @@ def _explain_mask(sub, randomness, got, x, p, seed):
 def check_train(sub, ref):
     """Training mode: dropout(x, p, True, generator seeded with `seed`) against the reference."""
     def check(x: torch.Tensor, p: float, seed: int) -> torch.Tensor:
-        got = sub.harness.call(x, p, True, seed)
-        expected = ref.harness.call(x, p, True, seed)
+        got = call(sub, x, p, True, seed)
+        expected = ref.harness.dropout(x, p, True, seed)
         randomness = ref.harness.randomness(x, p, seed)   # asked always: the reference's calls never depend on
         expect_tensor(got)                                 # the learner's results (a release records them)
         _explain_mask(sub, randomness, got, x, p, seed)
@@ -111,9 +158,9 @@ def check_train(sub, ref):
 def check_eval(sub, ref):
     """Evaluation mode: the input comes back unchanged."""
     def check(x: torch.Tensor, p: float, seed: int) -> None:
-        got = sub.harness.call(x, p, False, seed)
+        got = call(sub, x, p, False, seed)
         expect_tensor(got)
-        expect_close(got, ref.harness.call(x, p, False, seed),
+        expect_close(got, ref.harness.dropout(x, p, False, seed),
                      what={"en": "the result in evaluation mode (training=False), which must be x unchanged,",
                            "ko": "평가 모드(training=False)의 결과(x와 같아야 함)"})
     return check
@@ -150,3 +197,28 @@ def check_layer(sub, ref):
             expect_close(got, expected, what={"en": f"the output of call {i} (in {mode} mode)",
                                               "ko": f"{i}번째 호출의 출력 ({'학습' if mode == 'train' else '평가'} 모드)"})
     return check
+
+
+@pytest.fixture
+def check_defaults(sub, ref):
+    """dropout(x, generator=...), dropout(x) and Dropout()(x): the defaults p = 0.5, training = True and
+    generator = None (the global generator, seeded alike on both sides)."""
+    def check(x: torch.Tensor, seed: int) -> None:
+        got = sub.harness.with_defaults(x, seed)
+        want = ref.harness.with_defaults(x, seed)
+        names = [{"en": "dropout(x, generator=generator), with the defaults p = 0.5 and training = True",
+                  "ko": "기본값 p = 0.5, training = True로 호출한 dropout(x, generator=generator)"},
+                 {"en": "dropout(x), which draws from the global random number generator (generator = None)",
+                  "ko": "전역 난수 생성기에서 뽑는(generator = None) dropout(x)"},
+                 {"en": "Dropout()(x), with the defaults p = 0.5 and generator = None",
+                  "ko": "기본값 p = 0.5, generator = None으로 만든 Dropout()(x)"}]
+        for value, expected, what in zip(got, want, names):
+            expect_tensor(value, what)
+            expect_close(value, expected, what=what)
+    return check
+
+
+@pytest.fixture(name="explain_error")
+def explain_error_fixture():
+    """explain_error(exc, x), for a test that calls the learner through another harness function."""
+    return explain_error

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from torchkata.spec import expect, expect_close
+from torchkata.spec import LearnerError, expect, expect_close
 
 
 def _randn(*shape, seed, dtype=torch.float32):
@@ -37,9 +37,13 @@ def test_evaluation_of_a_3d_batch(check_eval):
 
 
 @pytest.mark.hidden(points=2)
-def test_gradient_flows_through_the_kept_elements(sub, ref):
+def test_gradient_flows_through_the_kept_elements(sub, ref, explain_error):
     x, grad_out = _randn(6, 5, seed=16), _randn(6, 5, seed=17)
-    out, grad = sub.harness.with_gradient(x, 0.4, 7, grad_out)
+    try:
+        out, grad = sub.harness.with_gradient(x, 0.4, 7, grad_out)
+    except LearnerError as exc:
+        explain_error(exc, x)
+        raise
     expect(grad is not None,
            en="no gradient reached x: compute the result from x with differentiable torch operations "
               "(no .detach(), .data, .item() or torch.no_grad())",
@@ -70,4 +74,15 @@ def test_mask_comes_from_the_generator(check_generator):
 @pytest.mark.hidden(points=2)
 def test_layer_default_p_and_repeated_modes(check_layer):
     # Dropout(generator=...) with the default p = 0.5; the generator moves on from one call to the next.
-    check_layer(_randn(4, 10, seed=20), None, seed=10, modes=["eval", "train", "train", "eval"])
+    check_layer(_randn(5, 10, seed=20), None, seed=10, modes=["eval", "train", "train", "eval"])
+
+
+@pytest.mark.hidden(points=1)
+def test_layer_keeps_its_own_p(check_layer):
+    check_layer(_randn(6, 8, seed=21), 0.25, seed=12, modes=["train", "train"])
+
+
+@pytest.mark.hidden(points=1)
+def test_default_arguments(check_defaults):
+    # 5 rows: a factor of 4 ((1 - p)**2 for p = 0.5, multiplied instead of divided) is no size of x here.
+    check_defaults(_randn(5, 9, seed=22), seed=13)

@@ -24,7 +24,7 @@ def test_about_p_dropped_and_the_mean_preserved(sub, check_train):
     # 20 000 ones, p = 0.3: about 30% must be zeroed, and the mean must stay about 1.
     n, p = 20_000, 0.3
     x = torch.ones(200, 100)
-    got = sub.harness.call(x, p, True, 0)
+    got = sub.harness.dropout(x, p, True, 0)
     expect_tensor(got)
     if got.shape == x.shape and got.is_floating_point():
         # Bounds: 6 standard errors of a fraction (p(1-p)/n) and of a mean (p/(1-p)/n) over n draws.

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from torchkata.spec import expect, expect_close
+from torchkata.spec import expect, expect_close, expect_tensor
 
 
 @pytest.mark.hidden(points=2)
@@ -18,6 +18,13 @@ def test_batch_as_large_as_the_features(check_linear):
 def test_without_bias(check_linear):
     gen = torch.Generator().manual_seed(12)
     check_linear(torch.randn(4, 5, generator=gen), torch.randn(2, 5, generator=gen), None)
+
+
+@pytest.mark.hidden(points=1)
+def test_a_batch_of_one_and_a_single_output(check_linear):
+    gen = torch.Generator().manual_seed(17)
+    check_linear(torch.randn(1, 4, generator=gen), torch.randn(3, 4, generator=gen), torch.randn(3, generator=gen))
+    check_linear(torch.randn(5, 4, generator=gen), torch.randn(1, 4, generator=gen), torch.randn(1, generator=gen))
 
 
 @pytest.mark.hidden(points=1)
@@ -46,13 +53,16 @@ def test_gradients_flow_to_input_weight_and_bias(sub, ref):
     gen = torch.Generator().manual_seed(16)
     x, weight, bias = torch.randn(2, 3, 4, generator=gen), torch.randn(5, 4, generator=gen), torch.randn(5, generator=gen)
     grad_out = torch.randn(2, 3, 5, generator=gen)
-    _, grads = sub.harness.linear_and_grads(x, weight, bias, grad_out)
-    expect(grads is not None,
+    out, attached, grads = sub.harness.linear_and_grads(x, weight, bias, grad_out)
+    expect_tensor(out)
+    want_out, _, want = ref.harness.linear_and_grads(x.double(), weight.double(), bias.double(), grad_out.double())
+    expect(attached,
            en="no gradient reached the output: compute it from x, weight and bias with differentiable torch "
               "operations (no .detach(), .data, .item() or torch.no_grad())",
            ko="출력에 그래디언트가 연결되어 있지 않습니다. x, weight, bias로부터 미분 가능한 torch 연산으로 "
               "계산하세요 (.detach(), .data, .item(), torch.no_grad()는 쓰지 마세요)")
-    _, want = ref.harness.linear_and_grads(x.double(), weight.double(), bias.double(), grad_out.double())
+    # An output of another shape cannot take grad_out: its comparison names what differs.
+    expect_close(out, want_out, dtype=torch.float32, what={"en": "the output", "ko": "출력"})
     for got, expected, name, name_ko in zip(grads, want, ("x", "weight", "bias"), ("x", "가중치", "편향")):
         expect(got is not None,
                en=f"no gradient reached {name}: the output must be computed from it",

@@ -9,7 +9,7 @@ import re
 import pytest
 import torch
 
-from torchkata.spec import LearnerError, expect, expect_close, fail
+from torchkata.spec import LearnerError, SpecFailure, expect, expect_close, fail
 
 STACK = ["Linear", "ReLU", "Linear", "ReLU", "Linear"]
 PARAMETERS = [
@@ -37,6 +37,11 @@ def _labels(seed, n):
 def _raised(exc):
     """Turn the typical construction errors into a diagnosis; anything else is re-raised as it is."""
     message = str(exc.info.get("message", ""))
+    if exc.info.get("type") == "TypeError" and "__init__() missing" in message and "required" in message:
+        fail("NeuralNetwork() could not be built without arguments: __init__(self) takes no argument besides self. "
+             "Write the sizes into the layers themselves, nn.Linear(28 * 28, 512) and so on",
+             "인자 없이 NeuralNetwork()를 만들 수 없었습니다. __init__(self)는 self 말고는 인자를 받지 않습니다. "
+             "nn.Linear(28 * 28, 512)처럼 크기를 레이어에 직접 쓰세요")
     if "before Module.__init__() call" in message:
         fail("NeuralNetwork() failed: nn.Module could not register the first layer because its own constructor "
              "never ran. Call super().__init__() as the first line of __init__, before assigning any layer",
@@ -58,6 +63,13 @@ def _stack_problem(stack):
              "gives the logits; put no activation after it",
              "linear_relu_stack이 ReLU로 끝납니다. 이러면 로짓이 음수가 될 수 없습니다. 마지막 Linear 레이어의 "
              "출력이 곧 로짓이니, 그 뒤에는 활성화 함수를 두지 마세요")
+    if stack == ["Linear", "Linear", "Linear"]:
+        fail("linear_relu_stack holds Linear, Linear, Linear, with no ReLU: put nn.ReLU() into the stack after the "
+             "first and after the second Linear. The parameter names count the ReLU layers (the Linear layers sit "
+             "at 0, 2 and 4), so a ReLU applied in forward instead, or none at all, does not give them",
+             "linear_relu_stack에 Linear, Linear, Linear만 있고 ReLU가 없습니다. 첫 번째와 두 번째 Linear 뒤에 "
+             "각각 nn.ReLU()를 stack 안에 넣으세요. 파라미터 이름은 ReLU 레이어까지 세어 정해지므로(Linear 레이어는 "
+             "0, 2, 4번), forward에서 따로 ReLU를 적용하거나 아예 빼면 그 이름이 나오지 않습니다")
     if stack.count("Linear") == 3 and stack.count("ReLU") < 2:
         fail(f"linear_relu_stack holds {got}: a ReLU is missing. Without a non-linearity between them, two "
              "Linear layers collapse into one. Put nn.ReLU() after the first and after the second Linear",
@@ -139,16 +151,40 @@ def check_logits(sub, ref):
                  "하나씩 펼쳐야 합니다 (차원 0은 그대로 두는 self.flatten(x)를 쓰세요). 그래야 로짓이 (N, 10)이 "
                  "됩니다")
         if isinstance(got, torch.Tensor) and got.shape == expected.shape and got.is_floating_point():
-            sums = got.double().sum(dim=1)
-            if bool(((got >= 0) & (got <= 1)).all()) and torch.allclose(sums, torch.ones_like(sums), atol=1e-4):
-                fail("the model returns probabilities (each row sums to 1): forward must return the raw logits of "
-                     "the last Linear layer. nn.CrossEntropyLoss applies log-softmax itself",
-                     "모델이 확률을 돌려줍니다 (각 행의 합이 1). forward는 마지막 Linear 레이어의 로짓을 그대로 "
-                     "돌려줘야 합니다. nn.CrossEntropyLoss가 log-softmax를 직접 적용합니다")
+            _explain_after_the_last_layer(got, expected, x.dtype)
         expect_close(got, expected, dtype=x.dtype, condition=CONDITION,
                      what={"en": "the logits", "ko": "로짓"})
         return got
     return check
+
+
+def _agrees(got, expected, dtype) -> bool:
+    try:
+        expect_close(got, expected, dtype=dtype, condition=CONDITION)
+    except SpecFailure:
+        return False
+    return True
+
+
+def _explain_after_the_last_layer(got, expected, dtype) -> None:
+    """The logits with something applied after the last Linear layer, recognised from the reference's own
+    logits: a softmax (rows of probabilities), a log-softmax, a ReLU (the negative logits set to 0)."""
+    sums = got.double().sum(dim=1)
+    if bool(((got >= 0) & (got <= 1)).all()) and torch.allclose(sums, torch.ones_like(sums), atol=1e-4):
+        fail("the model returns probabilities (each row sums to 1): forward must return the raw logits of "
+             "the last Linear layer. nn.CrossEntropyLoss applies log-softmax itself",
+             "모델이 확률을 돌려줍니다 (각 행의 합이 1). forward는 마지막 Linear 레이어의 로짓을 그대로 "
+             "돌려줘야 합니다. nn.CrossEntropyLoss가 log-softmax를 직접 적용합니다")
+    if _agrees(got, expected - torch.logsumexp(expected, dim=1, keepdim=True), dtype):
+        fail("the model returns log-probabilities (the logits minus each row's logsumexp: a log-softmax): forward "
+             "must return the raw logits of the last Linear layer. nn.CrossEntropyLoss applies log-softmax itself",
+             "모델이 로그 확률을 돌려줍니다 (로짓에서 행마다 logsumexp를 뺀 값, 즉 log-softmax). forward는 마지막 "
+             "Linear 레이어의 로짓을 그대로 돌려줘야 합니다. nn.CrossEntropyLoss가 log-softmax를 직접 적용합니다")
+    if bool((expected < 0).any()) and _agrees(got, expected.clamp(min=0), dtype):
+        fail("the logits are right where they are positive and 0 where they should be negative: a ReLU is "
+             "applied after the last Linear layer. The logits are its raw output; put no activation after it",
+             "로짓이 양수인 곳은 맞고, 음수여야 할 곳은 0입니다. 마지막 Linear 레이어 뒤에 ReLU가 적용되었습니다. "
+             "로짓은 그 레이어의 출력 그대로이니, 그 뒤에는 활성화 함수를 두지 마세요")
 
 
 @pytest.fixture
@@ -194,6 +230,9 @@ def check_layers(sub, ref):
     computes the reference's logits)."""
     def check(seed=0):
         info = _check_layers(sub, seed)
+        expect(["flatten", "Flatten"] in info["children"],
+               en="self.flatten must be an nn.Flatten(), the layer that turns (N, 1, 28, 28) into (N, 784)",
+               ko="self.flatten은 (N, 1, 28, 28)을 (N, 784)로 펼치는 nn.Flatten()이어야 합니다")
         _computes_like_the_reference(sub, ref, seed)
         return info
     return check

@@ -1,4 +1,4 @@
-"""Known-wrong: the draws ignore the generator they are given and use the global random state."""
+"""Known-wrong: kaiming_normal_ draws from the global generator, not `generator`."""
 import math
 
 import torch
@@ -18,7 +18,7 @@ def xavier_uniform_(weight: torch.Tensor, gain: float = 1.0, generator=None) -> 
     fan_in, fan_out = fan_in_and_fan_out(weight)
     bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     with torch.no_grad():
-        weight.uniform_(-bound, bound)
+        weight.uniform_(-bound, bound, generator=generator)
     return weight
 
 
@@ -27,7 +27,7 @@ def xavier_normal_(weight: torch.Tensor, gain: float = 1.0, generator=None) -> t
     fan_in, fan_out = fan_in_and_fan_out(weight)
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     with torch.no_grad():
-        weight.normal_(0.0, std)
+        weight.normal_(0.0, std, generator=generator)
     return weight
 
 

@@ -1,4 +1,4 @@
-"""Known-wrong: the gain is left out: std = 1 / sqrt(fan_in) for He, and the gain argument is ignored for Xavier."""
+"""Known-wrong: kaiming_normal_ without its gain: std = 1 / sqrt(fan_in)."""
 import math
 
 import torch
@@ -16,7 +16,7 @@ def fan_in_and_fan_out(weight: torch.Tensor) -> tuple[int, int]:
 def xavier_uniform_(weight: torch.Tensor, gain: float = 1.0, generator=None) -> torch.Tensor:
     """Fill weight in place from U(-bound, bound), bound = gain * sqrt(6 / (fan_in + fan_out)); return it."""
     fan_in, fan_out = fan_in_and_fan_out(weight)
-    bound = math.sqrt(6.0 / (fan_in + fan_out))
+    bound = gain * math.sqrt(6.0 / (fan_in + fan_out))
     with torch.no_grad():
         weight.uniform_(-bound, bound, generator=generator)
     return weight
@@ -25,7 +25,7 @@ def xavier_uniform_(weight: torch.Tensor, gain: float = 1.0, generator=None) -> 
 def xavier_normal_(weight: torch.Tensor, gain: float = 1.0, generator=None) -> torch.Tensor:
     """Fill weight in place from N(0, std**2), std = gain * sqrt(2 / (fan_in + fan_out)); return it."""
     fan_in, fan_out = fan_in_and_fan_out(weight)
-    std = math.sqrt(2.0 / (fan_in + fan_out))
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     with torch.no_grad():
         weight.normal_(0.0, std, generator=generator)
     return weight

@@ -1,4 +1,4 @@
-"""Known-wrong: the normal initialisers draw from a uniform distribution (with the matching bound) instead."""
+"""Known-wrong: kaiming_normal_ draws from a uniform distribution of the same std."""
 import math
 
 import torch
@@ -26,9 +26,8 @@ def xavier_normal_(weight: torch.Tensor, gain: float = 1.0, generator=None) -> t
     """Fill weight in place from N(0, std**2), std = gain * sqrt(2 / (fan_in + fan_out)); return it."""
     fan_in, fan_out = fan_in_and_fan_out(weight)
     std = gain * math.sqrt(2.0 / (fan_in + fan_out))
-    bound = math.sqrt(3.0) * std
     with torch.no_grad():
-        weight.uniform_(-bound, bound, generator=generator)
+        weight.normal_(0.0, std, generator=generator)
     return weight
 
 

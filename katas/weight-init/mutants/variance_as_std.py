@@ -1,4 +1,4 @@
-"""Known-wrong: the variance of the formula is passed where the standard deviation is meant."""
+"""Known-wrong: kaiming_normal_ passes the variance gain**2 / fan_in as the standard deviation."""
 import math
 
 import torch
@@ -25,7 +25,7 @@ def xavier_uniform_(weight: torch.Tensor, gain: float = 1.0, generator=None) -> 
 def xavier_normal_(weight: torch.Tensor, gain: float = 1.0, generator=None) -> torch.Tensor:
     """Fill weight in place from N(0, std**2), std = gain * sqrt(2 / (fan_in + fan_out)); return it."""
     fan_in, fan_out = fan_in_and_fan_out(weight)
-    std = gain ** 2 * 2.0 / (fan_in + fan_out)
+    std = gain * math.sqrt(2.0 / (fan_in + fan_out))
     with torch.no_grad():
         weight.normal_(0.0, std, generator=generator)
     return weight

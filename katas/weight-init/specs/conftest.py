@@ -46,7 +46,14 @@ def _check_fans(sub, shape):
     expect(isinstance(got, (tuple, list)) and len(got) == 2,
            en="fan_in_and_fan_out must return a pair (fan_in, fan_out)",
            ko="fan_in_and_fan_out은 (fan_in, fan_out) 쌍을 돌려줘야 합니다")
-    got = tuple(int(v) for v in got)
+    if not all(type(v) is int for v in got):
+        kinds = ", ".join(sorted({type(v).__name__ for v in got if type(v) is not int}))
+        fail("fan_in_and_fan_out must return the pair as Python ints, as weight.shape holds them: "
+             "weight.shape[1], weight.shape[0]",
+             "fan_in_and_fan_out은 (fan_in, fan_out) 쌍을 weight.shape에 들어 있는 그대로 Python int로 돌려줘야 "
+             "합니다: weight.shape[1], weight.shape[0]",
+             [{"en": f"it returned {kinds}", "ko": f"돌려준 값의 타입: {kinds}"}])
+    got = tuple(got)
     out_features, in_features = shape
     if got == (out_features, in_features) and out_features != in_features:
         fail("fan_in and fan_out are swapped: a Linear weight has shape (out_features, in_features), so "
@@ -60,14 +67,19 @@ def _check_fans(sub, shape):
            ko=f"shape이 {shape}인 weight의 fan_in_and_fan_out은 {(in_features, out_features)}여야 하는데 {got}입니다")
 
 
-def _check_fill(sub, name, shape, seed, kwargs, dtype):
-    got = _call(sub.harness.fill, name, list(shape), dtype, seed, kwargs)
-    weight = got["weight"]
+def _expect_filled(name, weight):
+    """The harness hands the learner a NaN-filled weight: all NaN afterwards means it was never filled."""
     if bool(torch.isnan(weight).all()):
         fail(f"{name} did not fill the weight it was given: change that tensor in place (weight.normal_(...), "
              "weight.uniform_(...)) and return it. Building a new tensor leaves the parameter as it was",
              f"{name} 함수가 받은 weight를 채우지 않았습니다. 그 텐서를 제자리에서 바꾸고(weight.normal_(...), "
              "weight.uniform_(...)) 돌려주세요. 새 텐서를 만들면 파라미터는 그대로 남습니다")
+
+
+def _check_fill(sub, name, shape, seed, kwargs, dtype):
+    got = _call(sub.harness.fill, name, list(shape), dtype, seed, kwargs)
+    weight = got["weight"]
+    _expect_filled(name, weight)
     expected = _torch_init(name, shape, dtype, seed, kwargs)
     expect_close(weight, expected, what={"en": f"the weight {name} filled (compared with torch.nn.init.{name} "
                                                "drawing from a generator with the same seed)",
@@ -92,7 +104,16 @@ def _expected_model(nested, seed):
 
 
 def _check_model(sub, nested, seed):
-    got = _call(sub.harness.init_model, nested, seed)
+    try:
+        got = _call(sub.harness.init_model, nested, seed)
+    except LearnerError as exc:
+        if nested and "'NoneType' object has no attribute" in str(exc.info.get("message", "")):
+            fail("init_linear_layers failed on a model with a Linear layer built with bias=False, whose bias is "
+                 "None: set the bias to 0 only when the layer has one (`if m.bias is not None:`)",
+                 "bias=False로 만든 Linear 레이어(편향이 None)가 있는 모델에서 init_linear_layers가 실패했습니다. "
+                 "편향은 레이어에 있을 때만 0으로 만드세요(`if m.bias is not None:`)")
+        raise
+    expected = _expected_model(nested, seed)
     expected = _expected_model(nested, seed)
     kept = [prefix for prefix, _, _ in LINEARS[nested] if bool((got[f"{prefix}.weight"] == 0.5).all())]
     if len(kept) == len(LINEARS[nested]):
@@ -121,6 +142,48 @@ def _check_model(sub, nested, seed):
         expect_close(got[name], expected[name],
                      what={"en": f"{name} (Linear layers He-initialised in order, from one generator)",
                            "ko": f"{name} (Linear 레이어를 순서대로 하나의 generator로 He 초기화한 값)"})
+
+
+def _global_init(name, shape, seed):
+    """torch.nn.init's function with every default, drawing from the global generator seeded with `seed`."""
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        return getattr(torch.nn.init, name)(torch.empty(shape))
+
+
+def _check_defaults(sub, name, shape, seed):
+    got = _call(sub.harness.fill_with_defaults, name, list(shape), seed)
+    _expect_filled(name, got["weight"])
+    expect_close(got["weight"], _global_init(name, shape, seed),
+                 what={"en": f"the weight {name}(weight) filled with its default arguments (compared with "
+                             f"torch.nn.init.{name}(weight) drawing from the global generator with the same seed)",
+                       "ko": f"기본 인자로 {name}(weight)가 채운 weight (같은 시드의 전역 난수 생성기로 뽑은 "
+                             f"torch.nn.init.{name}(weight)의 결과와 비교)"})
+
+
+def _check_model_defaults(sub, seed):
+    got = _call(sub.harness.init_model_with_defaults, seed)
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
+        expected = [torch.nn.init.kaiming_normal_(torch.empty(shape)) for _, shape, _ in LINEARS[False]]
+    for (prefix, _, _), want in zip(LINEARS[False], expected):
+        expect_close(got[f"{prefix}.weight"], want,
+                     what={"en": f"{prefix}.weight after init_linear_layers(model) without a generator (the global "
+                                 "one, as torch.nn.init draws from)",
+                           "ko": f"generator 없이 init_linear_layers(model)를 호출한 뒤의 {prefix}.weight "
+                                 "(torch.nn.init처럼 전역 난수 생성기에서 뽑은 값)"})
+
+
+@pytest.fixture
+def check_defaults(sub):
+    """check_defaults(name, shape, seed): name(weight) alone, against torch.nn.init's with the global generator."""
+    return lambda name, shape, seed: _check_defaults(sub, name, shape, seed)
+
+
+@pytest.fixture
+def check_model_defaults(sub):
+    """check_model_defaults(seed): init_linear_layers(model) alone, against kaiming_normal_ from the global RNG."""
+    return lambda seed: _check_model_defaults(sub, seed)
 
 
 @pytest.fixture

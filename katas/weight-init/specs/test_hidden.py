@@ -30,3 +30,12 @@ def test_kaiming_normal_of_a_tall_float64_weight(check_fill):
 def test_init_linear_layers_of_a_nested_model(check_model):
     # Sequential(Linear(6, 8), ReLU(), Sequential(Linear(8, 8, bias=False), LayerNorm(8), ReLU()), Linear(8, 3))
     check_model(nested=True, seed=15)
+
+
+@pytest.mark.hidden(points=1)
+def test_default_arguments(check_defaults, check_model_defaults):
+    # gain=1.0, nonlinearity="relu", generator=None: the global generator, as in torch.nn.init.
+    check_defaults("xavier_uniform_", (5, 7), seed=16)
+    check_defaults("xavier_normal_", (6, 3), seed=17)
+    check_defaults("kaiming_normal_", (10, 7), seed=18)
+    check_model_defaults(seed=19)
