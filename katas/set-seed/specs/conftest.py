@@ -27,9 +27,11 @@ FLAGS = {     # what set_seed must set, and what to do when it did not
     "cudnn_benchmark": ("torch.backends.cudnn.benchmark is still True after set_seed: set it to False",
                         "set_seed 뒤에도 torch.backends.cudnn.benchmark가 True입니다. False로 설정하세요"),
     "cublas_workspace_config": ('after set_seed, CUBLAS_WORKSPACE_CONFIG is not ":4096:8" or ":16:8": set '
-                                'os.environ["CUBLAS_WORKSPACE_CONFIG"] = ":4096:8"',
+                                'os.environ["CUBLAS_WORKSPACE_CONFIG"] = ":4096:8". With deterministic algorithms '
+                                'on, cuBLAS needs it for matrix products on the GPU, or they raise an error',
                                 'set_seed 뒤에 CUBLAS_WORKSPACE_CONFIG가 ":4096:8"이나 ":16:8"이 아닙니다. '
-                                'os.environ["CUBLAS_WORKSPACE_CONFIG"] = ":4096:8"로 설정하세요'),
+                                'os.environ["CUBLAS_WORKSPACE_CONFIG"] = ":4096:8"로 설정하세요. 결정적 알고리즘을 '
+                                '켜면 GPU에서 행렬 곱을 할 때 cuBLAS에 이 설정이 필요하고, 없으면 오류가 납니다'),
 }
 
 
