@@ -177,6 +177,17 @@ def test_flipped_rows_permuted_and_values_reordered():
     assert key(v[[1, 0, 3, 2, 5, 4]], v) == "reordered"
 
 
+def test_a_near_miss_in_the_same_order_is_no_pattern():
+    """Off by a little more than the tolerance, within the slack patterns allow (an optimizer step with eps in
+    another place): not "the expected values in another order", nor any other pattern."""
+    e = randn(3, 4)
+    wiggle = torch.tensor([1.0, -1.0, 0.5, -0.5] * 3, dtype=torch.float64).reshape(3, 4)
+    near = e + 2.5 * (1e-6 + 1e-6 * e.abs()) * wiggle
+    assert key(near, e, rtol=1e-6, atol=1e-6) is None
+    rows = randn(5, 3)
+    assert key(rows[[2, 0, 1, 3, 4]], rows, rtol=1e-6, atol=1e-6) == "rows_permuted"      # a real one still is
+
+
 def test_values_picked_from_other_positions_of_the_input():
     x = randn(4, 3)
     idx = torch.tensor([2, 0, 1, 1])

@@ -15,7 +15,7 @@ The global torch RNG is seeded before every loader is built and iterated, so a l
 shuffles with it gives the same order on every run, and a different one from a seeded generator.
 """
 import torch
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader, Dataset, default_collate
 
 
 class _Augment:
@@ -60,7 +60,7 @@ def dataset_items(module, sequences, labels, transform=None):
     numbers gives new ones the second time)."""
     report = {"error": None, "is_dataset": False, "len": None, "items": None, "items_again": None}
     try:
-        dataset = module.SequenceDataset(list(sequences), labels, transform=TRANSFORMS[transform]() if transform else None)
+        dataset = _dataset(module, sequences, labels, transform)
         report["is_dataset"] = isinstance(dataset, Dataset)
         report["len"] = len(dataset)
         report["items"] = _items(dataset)
@@ -70,13 +70,28 @@ def dataset_items(module, sequences, labels, transform=None):
     return report
 
 
+def _dataset(module, sequences, labels, transform):
+    """SequenceDataset(sequences, labels[, transform=...]): without a transform, the argument is left out (its
+    default, None)."""
+    if transform:
+        return module.SequenceDataset(list(sequences), labels, transform=TRANSFORMS[transform]())
+    return module.SequenceDataset(list(sequences), labels)
+
+
 def _loader(module, sequences, labels, batch_size, shuffle, drop_last, seed, transform):
-    dataset = module.SequenceDataset(list(sequences), labels, transform=TRANSFORMS[transform]() if transform else None)
-    return module.make_loader(dataset, batch_size, shuffle, drop_last, seed)
+    return module.make_loader(_dataset(module, sequences, labels, transform), batch_size, shuffle, drop_last, seed)
 
 
-def _describe(loader):
-    return {"is_loader": isinstance(loader, DataLoader), "num_workers": getattr(loader, "num_workers", None)}
+def _collate_kind(loader, module):
+    collate = getattr(loader, "collate_fn", None)
+    if collate is default_collate:
+        return "default"
+    return "pad_collate" if collate is getattr(module, "pad_collate", None) else "other"
+
+
+def _describe(loader, module=None):
+    return {"is_loader": isinstance(loader, DataLoader), "num_workers": getattr(loader, "num_workers", None),
+            "collate": _collate_kind(loader, module)}
 
 
 def _epoch(loader):
@@ -85,11 +100,11 @@ def _epoch(loader):
 
 def loader_epochs(module, sequences, labels, batch_size, shuffle, drop_last, seed, epochs=1, transform=None):
     """Build the learner's dataset and loader; iterate `epochs` epochs. The global RNG is seeded first."""
-    report = {"error": None, "is_loader": False, "num_workers": None, "epochs": None}
+    report = {"error": None, "is_loader": False, "num_workers": None, "collate": None, "epochs": None}
     try:
         torch.manual_seed(1234)
         loader = _loader(module, sequences, labels, batch_size, shuffle, drop_last, seed, transform)
-        report.update(_describe(loader))
+        report.update(_describe(loader, module))
         if report["is_loader"] and report["num_workers"] == 0:
             report["epochs"] = [_epoch(loader) for _ in range(epochs)]
     except Exception as exc:  # noqa: BLE001
@@ -103,7 +118,7 @@ def loaders_around_global_draws(module, sequences, labels, batch_size, seed):
     Returns the first epoch of each, and the global RNG's next numbers after each loader was built and after
     it was iterated: what the rest of a run would draw.
     """
-    report = {"error": None, "is_loader": None, "num_workers": None, "first": None, "second": None,
+    report = {"error": None, "is_loader": None, "num_workers": None, "collate": None, "first": None, "second": None,
               "global_draws": []}
 
     def watched(action):
@@ -115,7 +130,7 @@ def loaders_around_global_draws(module, sequences, labels, batch_size, seed):
         for key, global_seed in (("first", 1), ("second", 2)):
             torch.manual_seed(global_seed)
             loader = watched(lambda: _loader(module, sequences, labels, batch_size, True, False, seed, None))
-            report.update(_describe(loader))
+            report.update(_describe(loader, module))
             if not report["is_loader"] or report["num_workers"] != 0:
                 return report
             torch.manual_seed(global_seed * 5)

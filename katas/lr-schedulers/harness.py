@@ -21,6 +21,25 @@ def formula(module, name, lr0, kwargs, epochs):
     return [float(function(lr0, epoch, **kwargs)) for epoch in range(epochs)]
 
 
+def _kind(value):
+    """What a formula returned, in a word of this file's own (never the learner's text)."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, torch.Tensor):
+        return "tensor"
+    return "other"
+
+
+def returned_kinds(module, name, lr0, kwargs, epochs):
+    """What name(lr0, epoch, **kwargs) returns for epoch in 0 .. epochs - 1: "float", "int", "tensor", ..."""
+    function = getattr(module, name)
+    return [_kind(function(lr0, epoch, **kwargs)) for epoch in range(epochs)]
+
+
 def _scheduler(optimizer, name, kwargs):
     """The torch.optim.lr_scheduler class that each formula (by its name and arguments) describes."""
     if name == "step_decay":

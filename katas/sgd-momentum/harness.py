@@ -29,28 +29,48 @@ class _NoTorchOptim:
         torch.optim.Optimizer.__init__ = self.original
 
 
-def _loss(params, x, y):
-    """Mean squared error of the linear model x @ W.T + b; a third parameter, if any, takes no part."""
+def _loss(params, x, y, extra):
+    """Mean squared error of the linear model x @ W.T + b; a third parameter, if any, takes part only while
+    `extra` is true (so its .grad is None at the other steps)."""
     weight, bias = params[0], params[1]
-    return ((x @ weight.T + bias - y) ** 2).mean()
+    loss = ((x @ weight.T + bias - y) ** 2).mean()
+    return loss + 0.1 * (params[2] ** 2).sum() if extra and len(params) > 2 else loss
 
 
-def _train(make_optimizer, set_lr, params, x, y, lrs):
+def _train(make_optimizer, set_lr, params, x, y, lrs, generator, extra_steps):
     params = [p.detach().clone().requires_grad_(True) for p in params]
-    optimizer = make_optimizer(params, lrs[0])
+    optimizer = make_optimizer((p for p in params) if generator else params, lrs[0])
     trajectory = []
-    for lr in lrs:
+    for step, lr in enumerate(lrs):
         set_lr(optimizer, lr)
         for p in params:
             p.grad = None
-        _loss(params, x, y).backward()
+        _loss(params, x, y, step < extra_steps).backward()
         optimizer.step()
         trajectory.append([p.detach().clone() for p in params])
     return trajectory
 
 
-def run(module, params, x, y, lrs, settings):
-    """The learner's MomentumSGD(params, lr, **settings): one step per entry of lrs, setting opt.lr before each."""
+def _observed(value):
+    """A setting as the optimizer holds it, as plain data: a number or flag, else the name of its type."""
+    return value if isinstance(value, (bool, int, float)) else type(value).__name__
+
+
+def attributes(module, params, lr, settings):
+    """The attributes lr, momentum, weight_decay and nesterov of MomentumSGD(params, lr, **settings), as it holds them
+    ("<missing>" for an attribute it does not have)."""
+    params = [p.detach().clone().requires_grad_(True) for p in params]
+    with _NoTorchOptim():
+        optimizer = module.MomentumSGD(params, lr, **settings)
+    return {name: _observed(getattr(optimizer, name)) if hasattr(optimizer, name) else "<missing>"
+            for name in ("lr", "momentum", "weight_decay", "nesterov")}
+
+
+def run(module, params, x, y, lrs, settings, generator=False, extra_steps=0):
+    """The learner's MomentumSGD(params, lr, **settings): one step per entry of lrs, setting opt.lr before each.
+
+    generator: params are handed over as a generator (as model.parameters() is), not a list;
+    extra_steps: a third parameter, if any, takes part in the loss for the first `extra_steps` steps only."""
     def make(ps, lr):
         return module.MomentumSGD(ps, lr, **settings)
 
@@ -59,7 +79,7 @@ def run(module, params, x, y, lrs, settings):
 
     with _NoTorchOptim():
         try:
-            return _train(make, set_lr, params, x, y, lrs)
+            return _train(make, set_lr, params, x, y, lrs, generator, extra_steps)
         except RuntimeError as exc:
             if "leaf Variable that requires grad is being used in an in-place operation" in str(exc):
                 raise InPlaceOnLeafError(str(exc)).with_traceback(exc.__traceback__) from None  # keeps the learner-side line

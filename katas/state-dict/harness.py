@@ -36,10 +36,12 @@ def _build(kind, seed):
     return ARCHITECTURES[kind]()
 
 
-def _train(model, optimizer, x, y, steps, seed):
-    """`steps` updates on (x, y); dropout masks come from torch.manual_seed(seed). Returns the losses."""
+def _train(model, optimizer, x, y, steps, seed, train_mode=True):
+    """`steps` updates on (x, y); dropout masks come from torch.manual_seed(seed). Returns the losses.
+    train_mode=False leaves the model in the mode it is in (a run that goes on where resume left it)."""
     torch.manual_seed(seed)
-    model.train()
+    if train_mode:
+        model.train()
     losses = []
     for _ in range(steps):
         loss = F.mse_loss(model(x), y)
@@ -187,7 +189,8 @@ def resume_under_old_default(module, kind, seed, optimizer, checkpoint):
 
 def resume_training(module, kind, seed, optimizer, checkpoint, x, y, train_seed, steps=3):
     """resume(path, fresh model, fresh optimizer) with `checkpoint` at `path`, then `steps` more training steps
-    on (x, y) in training mode: the epoch it returned, and the losses and state of the run that went on."""
+    on (x, y) in the mode resume left the model in (the prompt asks for training mode): the epoch it returned,
+    and the losses and state of the run that went on."""
     path = _write(checkpoint, "resume.ckpt")
     fresh = _build(kind, seed)
     fresh_optimizer = OPTIMIZERS[optimizer](fresh.parameters())
@@ -200,8 +203,7 @@ def resume_training(module, kind, seed, optimizer, checkpoint, x, y, train_seed,
         return report
     report["training"] = bool(fresh.training)
     report["optimizer_state"] = len(fresh_optimizer.state)
-    fresh.train()                               # training goes on in training mode, whatever resume left
-    report["losses"] = _train(fresh, fresh_optimizer, x, y, steps, train_seed)
+    report["losses"] = _train(fresh, fresh_optimizer, x, y, steps, train_seed, train_mode=False)
     report["state"] = _state(fresh)
     return report
 
@@ -226,8 +228,8 @@ def own_round_trip(module, kind, seeds, x, y, epoch, names=("first.pt", "second.
             fresh = _build(kind, 300 + offset)
             fresh_optimizer = OPTIMIZERS["sgd_momentum"](fresh.parameters())
             facts["epoch"] = _plain_epoch(module.resume(path, fresh, fresh_optimizer))
-            fresh.train()
-            facts["losses"] = _train(fresh, fresh_optimizer, x, y, 2, 400 + offset)
+            facts["resumed_training"] = bool(fresh.training)
+            facts["losses"] = _train(fresh, fresh_optimizer, x, y, 2, 400 + offset, train_mode=False)
             report["models"].append(facts)
     except Exception as exc:  # noqa: BLE001
         report["error"] = _error(exc)

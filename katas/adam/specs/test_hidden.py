@@ -27,3 +27,14 @@ def test_parameter_without_gradient_is_left_alone(check_adam):
 @pytest.mark.hidden(points=1)
 def test_float32_parameters(check_adam):
     check_adam(seed=14, steps=6, settings={"lr": 0.05}, dtype=torch.float32)
+
+
+@pytest.mark.hidden(points=1)
+def test_a_gradient_that_goes_back_to_none(check_adam):
+    # The third parameter takes part in the loss for the first three steps only: then its .grad is None.
+    check_adam(seed=15, steps=6, settings={"lr": 0.05}, frozen=True, extra_steps=3)
+
+
+@pytest.mark.hidden(points=1)
+def test_every_default(check_adam):
+    check_adam(seed=16, steps=5, settings={})

@@ -19,3 +19,8 @@ def test_five_steps(check_adam):
 @pytest.mark.public(points=2)
 def test_a_large_eps(check_adam):
     check_adam(seed=2, steps=4, settings={"lr": 0.05, "eps": 0.1})
+
+
+@pytest.mark.public(points=1)
+def test_params_given_as_a_generator(check_adam):
+    check_adam(seed=3, steps=4, settings={"lr": 0.05}, generator=True)

@@ -17,10 +17,14 @@ EXAMPLE_LABELS = torch.tensor([0, 1, 0, 1, 1])
 
 
 def make_sequences(lengths, seed, features=None, dtype=torch.float32, classes=3):
-    """Random sequences of the given lengths ((T,) or (T, features)) and random integer labels."""
+    """Random sequences of the given lengths ((T,) or (T, features)) and random integer labels; an integer dtype
+    gives token ids from 1 to 99 (0 is the padding)."""
     gen = torch.Generator().manual_seed(seed)
     shape = (lambda t: (t,)) if features is None else (lambda t: (t, features))
-    sequences = [torch.randn(*shape(t), generator=gen, dtype=dtype) for t in lengths]
+    if dtype.is_floating_point:
+        sequences = [torch.randn(*shape(t), generator=gen, dtype=dtype) for t in lengths]
+    else:
+        sequences = [torch.randint(1, 100, shape(t), generator=gen, dtype=dtype) for t in lengths]
     labels = torch.randint(0, classes, (len(lengths),), generator=gen)
     return sequences, labels
 
@@ -71,6 +75,12 @@ def _transform_ran_once():
 
 def _check_loader_facts(got):
     if got["error"]:
+        if got.get("collate") == "default" and "stack expects each tensor to be equal size" in got["error"]:
+            fail("the DataLoader used its default collate_fn, which stacks the sequences and fails when their "
+                 "lengths differ: pass collate_fn=pad_collate to the DataLoader",
+                 "DataLoader가 기본 collate_fn을 썼습니다. 기본 collate_fn은 시퀀스들을 그대로 쌓기(stack) 때문에 길이가 "
+                 "다르면 실패합니다. DataLoader에 collate_fn=pad_collate를 넘기세요",
+                 [{"en": f"your code raised {got['error']}", "ko": f"코드에서 예외가 발생했습니다: {got['error']}"}])
         _raised("SequenceDataset or make_loader", got["error"])
     if not got["is_loader"]:
         fail("make_loader must return a torch.utils.data.DataLoader",
@@ -110,6 +120,13 @@ def check_batch(got, expected, where):
              [{"en": f"padded to length {padded.shape[1]}; the longest sequence of the batch has "
                      f"{want_padded.shape[1]} steps",
                "ko": f"패딩한 길이 {padded.shape[1]}, 이 배치에서 가장 긴 시퀀스의 길이 {want_padded.shape[1]}"}])
+    if isinstance(padded, torch.Tensor) and padded.dtype != want_padded.dtype and padded.shape == want_padded.shape:
+        fail(f"{en}: padded does not have the dtype of the sequences: pad in their dtype (pad_sequence keeps it; "
+             "when you pad by hand, torch.zeros(..., dtype=features[0].dtype))",
+             f"{ko}: padded의 dtype이 시퀀스의 dtype과 다릅니다. 시퀀스와 같은 dtype으로 패딩하세요 (pad_sequence는 "
+             "dtype을 그대로 둡니다. 직접 패딩한다면 torch.zeros(..., dtype=features[0].dtype))",
+             [{"en": f"padded is {padded.dtype}, the sequences are {want_padded.dtype}",
+               "ko": f"padded의 dtype은 {padded.dtype}, 시퀀스의 dtype은 {want_padded.dtype}입니다"}])
     expect_close(padded, want_padded, what={"en": f"{en}: padded", "ko": f"{ko}: padded"})
 
 
@@ -136,36 +153,53 @@ def check_epochs(got, expected, *, drop_last, shuffle):
             try:
                 check_batch(batch, want_batch, where)
             except SpecFailure as exc:
-                if shuffle:
-                    _explain_order(epoch, want, exc)
+                _explain_order(epoch, want, exc, shuffle)
                 raise
 
 
 def _samples(epoch):
-    """The samples of an epoch, in order, as (length, label, values): None when a batch is malformed."""
-    samples = []
+    """The samples of each batch of an epoch, in order, as (length, label, values): None when a batch is
+    malformed."""
+    batches = []
     for batch in epoch:
         if not (isinstance(batch, tuple) and len(batch) == 3 and all(isinstance(t, torch.Tensor) for t in batch)):
             return None
         padded, lengths, labels = batch
         if lengths.dim() != 1 or labels.shape != lengths.shape or padded.dim() < 2 or padded.shape[0] != len(lengths):
             return None
-        for row, length, label in zip(padded, lengths.tolist(), labels.tolist()):
-            samples.append((length, label, tuple(row[:length].reshape(-1).tolist())))
-    return samples
+        batches.append([(length, label, tuple(row[:length].reshape(-1).tolist()))
+                        for row, length, label in zip(padded, lengths.tolist(), labels.tolist())])
+    return batches
 
 
-def _explain_order(epoch, want, exc):
-    """A shuffled batch differs: when only the order of the samples differs, say so."""
-    got_samples, want_samples = _samples(epoch), _samples(want)
-    if got_samples is not None and got_samples != want_samples and sorted(got_samples) == sorted(want_samples):
-        fail("the batches hold the right samples in another order: pass shuffle=shuffle to the DataLoader, and "
-             "shuffle with your own generator: g = torch.Generator(); g.manual_seed(seed); "
-             "DataLoader(..., shuffle=shuffle, generator=g)",
-             "배치에 들어 있는 샘플은 맞지만 순서가 다릅니다. DataLoader에 shuffle=shuffle을 넘기고, 직접 만든 "
-             "생성기로 섞으세요: g = torch.Generator(); g.manual_seed(seed); "
-             "DataLoader(..., shuffle=shuffle, generator=g)",
+def _explain_order(epoch, want, exc, shuffle):
+    """A batch differs: when only the order of the samples differs, say where (within the batches, or across)."""
+    got_batches, want_batches = _samples(epoch), _samples(want)
+    if got_batches is None or want_batches is None or got_batches == want_batches:
+        return
+    got_samples, want_samples = sum(got_batches, []), sum(want_batches, [])
+    if sorted(got_samples) != sorted(want_samples):
+        return
+    if len(got_batches) == len(want_batches) and all(sorted(g) == sorted(w) for g, w in zip(got_batches, want_batches)):
+        fail("each batch holds the right samples, but pad_collate put them in another order: keep the samples in the "
+             "order the loader hands them over (padded row i, lengths[i] and labels[i] are batch[i]), without "
+             "sorting them",
+             "각 배치에 들어 있는 샘플은 맞지만, pad_collate가 그 순서를 바꿨습니다. 로더가 넘겨준 순서를 그대로 "
+             "지키세요 (padded의 i번째 행, lengths[i], labels[i]는 batch[i]에서 옵니다). 정렬하지 마세요",
              exc.details)
+    if not shuffle:
+        fail("the loader gave the right samples in another order, though shuffle=False: pass shuffle=shuffle to the "
+             "DataLoader, and return sequences[idx] and labels[idx] from __getitem__",
+             "shuffle=False인데 로더가 샘플을 다른 순서로 내놓았습니다. DataLoader에 shuffle=shuffle을 넘기고, "
+             "__getitem__에서는 sequences[idx]와 labels[idx]를 돌려주세요",
+             exc.details)
+    fail("the batches hold the right samples in another order: pass shuffle=shuffle to the DataLoader, and "
+         "shuffle with your own generator: g = torch.Generator(); g.manual_seed(seed); "
+         "DataLoader(..., shuffle=shuffle, generator=g)",
+         "배치에 들어 있는 샘플은 맞지만 순서가 다릅니다. DataLoader에 shuffle=shuffle을 넘기고, 직접 만든 "
+         "생성기로 섞으세요: g = torch.Generator(); g.manual_seed(seed); "
+         "DataLoader(..., shuffle=shuffle, generator=g)",
+         exc.details)
 
 
 def check_global_rng(got, expected):

@@ -45,3 +45,10 @@ def test_length_of_a_larger_dataset(sub, ref, checks, sequences):
                  ref.harness.dataset_items(seqs, labels, "first3"), 9)
     args = (seqs, labels, 4, False, False, 0)
     checks.epochs(sub.harness.loader_epochs(*args), ref.harness.loader_epochs(*args), drop_last=False, shuffle=False)
+
+
+@pytest.mark.hidden(points=1)
+def test_token_ids_keep_their_integer_dtype(sub, ref, checks, sequences):
+    seqs, labels = sequences([3, 6, 2, 5, 4], seed=7, dtype=torch.long)
+    args = (seqs, labels, 3, False, False, 0)
+    checks.epochs(sub.harness.loader_epochs(*args), ref.harness.loader_epochs(*args), drop_last=False, shuffle=False)

@@ -107,9 +107,11 @@ def check_predict(sub, report, expected, device, fan_in):
     if place != "host":
         fail(f"predict returned a {place}: return the model's output, a tensor",
              f"predict가 돌려준 값이 텐서가 아니라 {place}입니다. 모델의 출력 텐서를 돌려주세요")
-    if report["requires_grad"]:
-        fail("the output still tracks gradients: run the model under `with torch.no_grad():` for inference",
-             "출력이 아직 그래디언트를 추적합니다. 추론할 때는 `with torch.no_grad():` 안에서 모델을 실행하세요")
+    if report["requires_grad"] or any(report.get("forward_grad", [])):
+        fail("predict ran the model while tracking gradients: an inference builds no graph, so run the model under "
+             "`with torch.no_grad():`",
+             "predict가 그래디언트를 추적하면서 모델을 실행했습니다. 추론에는 계산 그래프가 필요 없으니 "
+             "`with torch.no_grad():` 안에서 모델을 실행하세요")
     expect_close(report["result"], expected["result"], condition=fan_in,
                  what={"en": "predict's output", "ko": "predict의 출력"})
     check_uses_device(sub, "predict")
@@ -133,6 +135,13 @@ def check_evaluate(sub, report, expected, device, terms):
     expect_close(torch.tensor([report["value"]], dtype=torch.float64),
                  torch.tensor([expected["value"]], dtype=torch.float64), dtype=torch.float32, check_dtype=False,
                  condition=terms, what={"en": "the loss", "ko": "손실"})
+    if not _moved(report, "y", device):       # a claim: it may only take the point away
+        fail("evaluate computed the loss on the CPU: the targets y never went to the device, so the output came "
+             "back before the loss. Move y too, y = y.to(device), compute the loss on the device, and bring back "
+             "only the number, loss.item()",
+             "evaluate가 손실을 CPU에서 계산했습니다. 정답 y가 디바이스로 가지 않았으니 출력을 먼저 CPU로 가져온 "
+             "것입니다. y도 옮기고(y = y.to(device)) 디바이스에서 손실을 계산한 다음, 숫자만 loss.item()으로 "
+             "가져오세요")
     check_uses_device(sub, "evaluate")
 
 

@@ -14,7 +14,6 @@ import torch
 from torchkata.spec import expect_close, fail, values_match
 
 
-
 def _tensor(values):
     return torch.tensor(values, dtype=torch.float64)
 
@@ -29,6 +28,19 @@ def _check_formula(sub, ref, name, lr0, kwargs, epochs):
     expect_close(_tensor(got), _tensor(expected),
                  what={"en": f"the list of learning rates {name}() gives for epochs 0, 1, 2, ... (index = epoch)",
                        "ko": f"{name}() 함수가 에폭 0, 1, 2, ...에 돌려준 학습률 리스트 (인덱스 = 에폭)"})
+
+
+def _check_floats(sub, ref, calls):
+    """Each formula returns a Python float (math.cos, not torch.cos), and the right one."""
+    for name, lr0, kwargs, epochs in calls:
+        _check_formula(sub, ref, name, lr0, kwargs, epochs)
+        kinds = sub.harness.returned_kinds(name, lr0, kwargs, epochs)
+        other = sorted({kind for kind in kinds if kind != "float"})
+        if other:
+            fail(f"{name}() returned a {other[0]} instead of a Python float: build it from Python numbers and the math "
+                 "module (math.cos, math.pi), or turn a 0-d tensor into a float with .item()",
+                 f"{name}()이 Python float가 아니라 {other[0]} 값을 돌려주었습니다. Python 숫자와 math 모듈(math.cos, "
+                 "math.pi)로 계산하거나, 0차원 텐서라면 .item()으로 float로 바꾸세요")
 
 
 def problem(seed, n_batches, batch=4, d_in=3, d_out=2):
@@ -96,6 +108,15 @@ def _check_loop(sub, ref, name, lr0, kwargs, n_batches, epochs, seed):
              "(optimizer.param_groups[0]['lr'])")
     expect_close(_tensor(lrs), _tensor(want),
                  what={"en": "the list of learning rates returned (one per epoch)", "ko": "돌려준 학습률 리스트 (에폭마다 하나)"})
+    if torch.equal(got["weight"], weight) and torch.equal(got["bias"], bias):
+        fail("the weights never changed, though optimizer.step() ran: each step must follow this batch's backward() "
+             "with the gradients still there. For every batch: zero the gradients, compute the loss, loss.backward(), "
+             "then optimizer.step() (zero_grad() between backward() and step() wipes the gradients before they are "
+             "used)",
+             "optimizer.step()을 호출했는데도 가중치가 전혀 바뀌지 않았습니다. 각 스텝은 이번 배치의 backward()로 구한 "
+             "그래디언트가 남아 있을 때 해야 합니다. 배치마다 그래디언트를 0으로 만들고, 손실을 계산하고, "
+             "loss.backward()를 호출한 다음 optimizer.step()을 호출하세요 (backward()와 step() 사이에 "
+             "zero_grad()를 부르면 그래디언트가 쓰이기 전에 지워집니다)")
     expect_close(got["weight"], expected["weight"], what={"en": "the trained weight", "ko": "학습된 weight"})
     expect_close(got["bias"], expected["bias"], what={"en": "the trained bias", "ko": "학습된 bias"})
 
@@ -104,6 +125,12 @@ def _check_loop(sub, ref, name, lr0, kwargs, n_batches, epochs, seed):
 def check_formula(sub, ref):
     """check_formula(name, lr0, kwargs, epochs): the learner's formula against the reference's lrs."""
     return lambda name, lr0, kwargs, epochs: _check_formula(sub, ref, name, lr0, kwargs, epochs)
+
+
+@pytest.fixture
+def check_floats(sub, ref):
+    """check_floats([(name, lr0, kwargs, epochs), ...]): right values, each a Python float."""
+    return lambda calls: _check_floats(sub, ref, calls)
 
 
 @pytest.fixture

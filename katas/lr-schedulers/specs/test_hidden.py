@@ -9,7 +9,7 @@ def test_step_decay_by_ten_every_four_epochs(check_formula):
 
 @pytest.mark.hidden(points=1)
 def test_fast_exponential_decay(check_formula):
-    check_formula("exponential_decay", 0.2, {"gamma": 0.5}, epochs=6)
+    check_formula("exponential_decay", 0.2, {"gamma": 0.6}, epochs=6)
 
 
 @pytest.mark.hidden(points=1)

@@ -9,15 +9,19 @@ from torchkata.spec import expect, expect_close
 def test_whole_pipeline_with_another_seed(sub, ref, seeding):
     got, expected = sub.harness.pipeline_twice(2024, 23, 5), ref.harness.pipeline_twice(2024, 23, 5)
     seeding.check_seeded(sub, got, expected)
+    seeding.check_seed_used(got, sub.harness.pipeline_twice(31, with_loader=False), expected,
+                            ref.harness.pipeline_twice(31, with_loader=False))
     seeding.check_batches([run["loader"] for run in got], [run["loader"] for run in expected],
                           "(after set_seed, in two runs)", "두 번의 실행에서 각각 set_seed를 호출한 뒤,")
 
 
 @pytest.mark.hidden(points=1)
 def test_different_seeds_shuffle_differently(sub, ref, seeding):
-    for seed in (1, 2, 3):
-        seeding.check_batches(sub.harness.loader_epochs(16, 4, seed, 1), ref.harness.loader_epochs(16, 4, seed, 1),
-                              "(one epoch for each of three seeds)", "시드 세 개로 한 에포크씩 돌렸을 때,")
+    got = [sub.harness.loader_epochs(16, 4, seed, 1) for seed in (1, 2, 3)]
+    expected = [ref.harness.loader_epochs(16, 4, seed, 1) for seed in (1, 2, 3)]
+    seeding.check_order_follows_seed(got, expected)
+    for one, reference in zip(got, expected):
+        seeding.check_batches(one, reference, "(one epoch for each of three seeds)", "시드 세 개로 한 에포크씩 돌렸을 때,")
 
 
 @pytest.mark.hidden(points=1)

@@ -33,3 +33,9 @@ def test_everything_together_over_twelve_steps(check_sgd):
     lrs = [0.05] * 4 + [0.02] * 4 + [0.005] * 4
     check_sgd(seed=15, lrs=lrs, settings={"momentum": 0.9, "weight_decay": 0.01, "nesterov": True},
               n=32, d_in=6, d_out=2)
+
+
+@pytest.mark.hidden(points=1)
+def test_a_gradient_that_goes_back_to_none(check_sgd):
+    # The third parameter takes part in the loss for the first three steps only: then its .grad is None.
+    check_sgd(seed=16, lrs=[0.05] * 6, settings={"momentum": 0.9}, frozen=True, extra_steps=3)

@@ -20,3 +20,13 @@ def test_momentum_over_five_steps(check_sgd):
 @pytest.mark.public(points=2)
 def test_learning_rate_lowered_after_three_steps(check_sgd):
     check_sgd(seed=2, lrs=[0.1] * 3 + [0.02] * 3, settings={"momentum": 0.9})
+
+
+@pytest.mark.public(points=1)
+def test_settings_kept_as_attributes_of_their_names(check_attributes):
+    check_attributes(seed=3, lr=0.05, settings={"momentum": 0.9, "weight_decay": 0.01, "nesterov": True})
+
+
+@pytest.mark.public(points=1)
+def test_params_given_as_a_generator(check_sgd):
+    check_sgd(seed=4, lrs=[0.05] * 4, settings={"momentum": 0.9}, generator=True)

@@ -142,6 +142,11 @@ def check_resumed(report, expected, epoch):
                "ko": f"resume이 돌려준 값: {report['epoch']!r}, 기댓값: {epoch}"}])
     if report["losses"] == expected["losses"] and first_difference(report["state"], expected["state"]) is None:
         return
+    if report.get("training") is False and expected.get("training"):     # a claim: it only picks the message
+        fail("resume left the model in evaluation mode, so the training that goes on right after it ran without "
+             "dropout and with batch norm frozen: leave the model in training mode (no model.eval() in resume)",
+             "resume이 모델을 평가 모드로 바꿔 두어서, 바로 이어지는 학습이 드롭아웃 없이, 배치 정규화를 고정한 채로 "
+             "진행되었습니다. 모델은 학습 모드 그대로 두세요 (resume에서는 model.eval()을 호출하지 않습니다)")
     if report["optimizer_state"] == 0 and expected["optimizer_state"] != 0:
         fail("the optimizer's state was not restored, so the resumed run starts with a fresh optimizer (no "
              'momentum, no Adam moments): call optimizer.load_state_dict(checkpoint["optimizer"])',
@@ -163,8 +168,10 @@ def check_round_trip(report, expected, function_names):
     for facts, want in zip(report["models"], expected["models"]):
         check_file({"error": None, "file": facts["file"]}, {"file": want["file"]}, want["epoch"])
         check_loaded({"error": None, **facts}, want)
-        check_resumed({"error": None, "optimizer_state": None, "state": None, **facts},
-                      {"optimizer_state": None, "state": None, **want}, want["epoch"])
+        check_resumed({"error": None, "optimizer_state": None, "state": None, **facts,
+                       "training": facts.get("resumed_training")},
+                      {"optimizer_state": None, "state": None, **want, "training": want.get("resumed_training")},
+                      want["epoch"])
 
 
 @pytest.fixture

@@ -1,0 +1,32 @@
+"""Known-wrong: params is kept as given, not as a list: a generator (model.parameters()) is used up by the first step."""
+import torch
+
+
+class Adam:
+    """Adam, as torch.optim.Adam defines it (no weight decay, no amsgrad)."""
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8):
+        self.params = params
+        self.lr = lr
+        self.betas = betas
+        self.eps = eps
+        self.t = 0                                   # the number of steps taken so far
+        self.m = {}   # 1st moment: mean of the gradients
+        self.v = {}   # 2nd moment: mean of the squared gradients
+
+    def step(self):
+        """Update every parameter that has a gradient, in place."""
+        beta1, beta2 = self.betas
+        self.t += 1                                  # t = 1 at the first step
+        with torch.no_grad():
+            for i, p in enumerate(self.params):
+                if p.grad is None:
+                    continue
+                g = p.grad
+                if i not in self.m:
+                    self.m[i], self.v[i] = torch.zeros_like(p), torch.zeros_like(p)
+                self.m[i] = beta1 * self.m[i] + (1 - beta1) * g
+                self.v[i] = beta2 * self.v[i] + (1 - beta2) * g * g
+                m_hat = self.m[i] / (1 - beta1 ** self.t)       # bias correction
+                v_hat = self.v[i] / (1 - beta2 ** self.t)
+                p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
