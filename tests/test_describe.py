@@ -177,6 +177,14 @@ def test_flipped_rows_permuted_and_values_reordered():
     assert key(v[[1, 0, 3, 2, 5, 4]], v) == "reordered"
 
 
+def test_a_small_error_in_place_is_not_another_order():
+    # Off by a little more than the tolerance, element by element (eps in the wrong place): the sorted
+    # values are as close as the values in place, and nothing was moved.
+    e = randn(4, 5, seed=3)
+    off = e + 2 * (1e-5 + 1.3e-6 * e.abs()) * torch.sign(randn(4, 5, seed=4))
+    assert key(off, e) != "reordered"
+
+
 def test_values_picked_from_other_positions_of_the_input():
     x = randn(4, 3)
     idx = torch.tensor([2, 0, 1, 1])
