@@ -116,6 +116,17 @@ def check_training(report, expected, steps, logits):
     for index, (weight, want) in enumerate(zip(report["weights"], expected["weights"])):
         expect_close(weight, want, condition=steps,
                      what={"en": f"parameter {index} after training", "ko": f"학습 후 {index}번 파라미터"})
+    if any(grad is None for grad in report["grads"]):
+        fail("the parameters hold no gradients after train_step: zero them at the start of the step "
+             "(optimizer.zero_grad() before the forward), not after optimizer.step(), so that the step's float32 "
+             "gradients stay on the parameters afterwards",
+             "train_step이 끝난 뒤 파라미터에 그래디언트가 없습니다. 그래디언트는 optimizer.step() 뒤가 아니라 "
+             "스텝을 시작할 때(순전파 전에 optimizer.zero_grad()) 초기화하세요. 그래야 그 스텝의 float32 "
+             "그래디언트가 스텝이 끝난 뒤에도 파라미터에 남습니다")
+    for index, (grad, want) in enumerate(zip(report["grads"], expected["grads"])):
+        expect_close(grad, want, condition=steps,
+                     what={"en": f"the gradient of parameter {index} after training",
+                           "ko": f"학습 후 {index}번 파라미터의 그래디언트"})
 
 
 @pytest.fixture
