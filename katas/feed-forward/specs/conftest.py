@@ -131,14 +131,15 @@ def check_count(sub, ref):
                  "블록의 파라미터 수가 틀렸습니다. Linear 레이어 두 개의 가중치와 편향을 합친 "
                  "2 * d_model * d_ff + d_ff + d_model개여야 합니다",
                  [{"en": f"got {info['count']}, expected {count}", "ko": f"결과는 {info['count']}개, 기댓값은 {count}개"}])
-        want = {"layer1": "Linear", "activation": "GELU", "layer2": "Linear", "dropout": "Dropout"}
+        # Only the Linear layers' names matter (weights are loaded by name): the activation and the dropout hold
+        # no state, and F.gelu / F.dropout(..., training=self.training) are as right (the outputs check them).
+        want = {"layer1": "Linear", "layer2": "Linear"}
         children = info.get("children", {})
         missing = [f"self.{name} = nn.{kind}(...)" for name, kind in want.items() if children.get(name) != kind]
         if missing:
-            fail("the block must hold its four layers as attributes with exactly these names: self.layer1 (nn.Linear), "
-                 "self.activation (nn.GELU), self.layer2 (nn.Linear) and self.dropout (nn.Dropout)",
-                 "블록은 네 레이어를 정확히 이 이름의 속성으로 가져야 합니다: self.layer1 (nn.Linear), "
-                 "self.activation (nn.GELU), self.layer2 (nn.Linear), self.dropout (nn.Dropout)",
+            fail("the block must hold its two Linear layers as attributes with exactly these names: self.layer1 and "
+                 "self.layer2 (nn.Linear)",
+                 "블록은 두 Linear 레이어를 정확히 이 이름의 속성으로 가져야 합니다: self.layer1, self.layer2 (nn.Linear)",
                  [{"en": f"missing or of another kind: {', '.join(missing)}; your block holds {children}",
                    "ko": f"없거나 종류가 다른 속성: {', '.join(missing)}. 여러분의 블록에 있는 것: {children}"}])
         x = 2 * torch.randn(3, d_model, generator=torch.Generator().manual_seed(d_model))
