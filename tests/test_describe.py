@@ -186,6 +186,12 @@ def test_a_near_miss_in_the_same_order_is_no_pattern():
     assert key(near, e, rtol=1e-6, atol=1e-6) is None
     rows = randn(5, 3)
     assert key(rows[[2, 0, 1, 3, 4]], rows, rtol=1e-6, atol=1e-6) == "rows_permuted"      # a real one still is
+def test_a_small_error_in_place_is_not_another_order():
+    # Off by a little more than the tolerance, element by element (eps in the wrong place): the sorted
+    # values are as close as the values in place, and nothing was moved.
+    e = randn(4, 5, seed=3)
+    off = e + 2 * (1e-5 + 1.3e-6 * e.abs()) * torch.sign(randn(4, 5, seed=4))
+    assert key(off, e) != "reordered"
 
 
 def test_values_picked_from_other_positions_of_the_input():

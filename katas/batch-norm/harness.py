@@ -16,7 +16,8 @@ def facts(layer):
     if not isinstance(layer, nn.Module):
         return {"is_module": False}
     found = {"is_module": True, "training": bool(layer.training),
-             "parameters": _shapes(layer.named_parameters()), "buffers": _shapes(layer.named_buffers())}
+             "parameters": _shapes(layer.named_parameters()), "buffers": _shapes(layer.named_buffers()),
+             "state_dict": sorted(layer.state_dict().keys())}
     for name in ("weight", "bias", "running_mean", "running_var"):
         value = getattr(layer, name, None)
         found[name] = value.detach().clone() if isinstance(value, torch.Tensor) else None

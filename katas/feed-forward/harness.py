@@ -22,6 +22,7 @@ def describe(module, d_model, d_ff=None, dropout=0.0):
     return {"is_module": True,
             "parameters": {name: list(p.shape) for name, p in layer.named_parameters()},
             "count": sum(p.numel() for p in layer.parameters()),
+            "children": {name: type(child).__name__ for name, child in layer.named_children()},
             "state_keys": sorted(layer.state_dict().keys())}
 
 

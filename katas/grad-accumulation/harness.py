@@ -37,6 +37,6 @@ def train(module, weight, bias, micro_batches, k, opt_kwargs, stale_grad=None):
         return plain_step(*args, **kwargs)
 
     optimizer.step = recording_step
-    module.train_accumulated(model, optimizer, loss_fn, [tuple(mb) for mb in micro_batches], k)
+    returned = module.train_accumulated(model, optimizer, loss_fn, [tuple(mb) for mb in micro_batches], k)
     return {"weight": model.weight.detach().clone(), "bias": model.bias.detach().clone(),
-            "steps": steps, "loss_calls": seen[0]}
+            "steps": steps, "loss_calls": seen[0], "returned": type(returned).__name__}

@@ -76,9 +76,13 @@ def forward(module, seed, x, y, hidden=16):
     return report
 
 
-def train(module, seed, x, y, lr, steps, hidden=16):
-    """`steps` calls of train_step(model, optimizer, x, y) with SGD(lr): losses, final weights and facts."""
+def train(module, seed, x, y, lr, steps, hidden=16, stale=None):
+    """`steps` calls of train_step(model, optimizer, x, y) with SGD(lr): losses, final weights and gradients, and
+    facts. With `stale`, every parameter already holds a gradient of that value when train_step is first called."""
     model = _build(seed, x.shape[1], hidden, int(y.max()) + 1)
+    if stale is not None:
+        for p in model.parameters():
+            p.grad = torch.full_like(p, stale)
     optimizer = torch.optim.SGD(model.parameters(), lr=lr)
     grad_dtypes = set()
     plain_step = optimizer.step
@@ -88,7 +92,7 @@ def train(module, seed, x, y, lr, steps, hidden=16):
         return plain_step(*args, **kwargs)
 
     optimizer.step = recording_step
-    report = {"error": None, "losses": None, "floats": None, "weights": None, "grad_dtypes": None}
+    report = {"error": None, "losses": None, "floats": None, "weights": None, "grads": None, "grad_dtypes": None}
     with _Watch(model) as watch:
         try:
             losses = [module.train_step(model, optimizer, x, y) for _ in range(steps)]
@@ -98,6 +102,7 @@ def train(module, seed, x, y, lr, steps, hidden=16):
             report["error"] = _error(exc)
     params = list(model.parameters())
     report["weights"] = [p.detach().clone() for p in params]
+    report["grads"] = [None if p.grad is None else p.grad.detach().clone() for p in params]
     report["grad_dtypes"] = sorted(grad_dtypes)
     report.update(watch.facts())
     return report

@@ -131,6 +131,10 @@ ATTACKS = {
         "grad-accumulation", "step_every_micro_batch", STEPS_REWRITTEN),
     "mixed-precision: nothing solved, the layer record claims bfloat16 under autocast": (
         "mixed-precision", None, AUTOCAST_CLAIMED),
+    # no autocast shows in the values too: train_step's first loss, from the untrained weights, is held to
+    # float32's tolerance of the reference's (a float32 forward differs by bfloat16's rounding)
+    "mixed-precision: no autocast, the layer record claims bfloat16 under autocast": (
+        "mixed-precision", "no_autocast", AUTOCAST_CLAIMED),
     "dataset-dataloader: the transform run in __init__, its call count hidden": (
         "dataset-dataloader", "transform_at_construction", TRANSFORM_COUNT_HIDDEN),
 }
@@ -152,8 +156,6 @@ if _harness is not None and hasattr(_harness, "_Net"):
 RESIDUAL = {
     "device-placement: x left on the CPU, the simulated device switched off": (
         "device-placement", "only_model_moved", SIMULATED_DEVICE_SWITCHED_OFF),
-    "mixed-precision: no autocast, the layer record claims bfloat16 under autocast": (
-        "mixed-precision", "no_autocast", AUTOCAST_CLAIMED),
 }
 
 

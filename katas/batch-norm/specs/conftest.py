@@ -139,6 +139,15 @@ def check_fresh(sub):
                  "them with self.register_buffer (a plain attribute is not saved in the state_dict)",
                  "레이어에는 shape이 (num_features,)인 버퍼 두 개, running_mean과 running_var가 있어야 합니다. "
                  "self.register_buffer로 만드세요 (그냥 속성으로 두면 state_dict에 저장되지 않습니다)", [listed])
+        saved = set(f["state_dict"])
+        if not {"weight", "bias", "running_mean", "running_var"} <= saved:
+            fail("the layer's state_dict must hold weight, bias, running_mean and running_var: register the running "
+                 "statistics with self.register_buffer(name, tensor) (not persistent=False), so that they are saved "
+                 "and loaded with the model",
+                 "레이어의 state_dict에 weight, bias, running_mean, running_var가 모두 있어야 합니다. 이동 평균(running) "
+                 "통계는 self.register_buffer(이름, 텐서)로 등록하세요 (persistent=False는 빼고). 그래야 모델과 함께 "
+                 "저장되고 불러와집니다",
+                 [{"en": f"state_dict keys: {sorted(saved)}", "ko": f"state_dict의 키: {sorted(saved)}"}])
         starts = {"weight": torch.ones(num_features), "bias": torch.zeros(num_features),
                   "running_mean": torch.zeros(num_features), "running_var": torch.ones(num_features)}
         for name, start in starts.items():

@@ -69,3 +69,11 @@ def test_a_float64_layer(check_steps):
 @pytest.mark.hidden(points=1)
 def test_a_new_layer_with_many_features(check_fresh):
     check_fresh(16, {"eps": 1e-3, "momentum": 0.01})
+
+
+@pytest.mark.hidden(points=1)
+def test_eps_where_it_matters(check_steps):
+    # Features with a standard deviation of about 0.01: eps (the default 1e-5, then 1e-2) changes the output.
+    steps = [("train", _batch(6, 4, seed=40, scale=0.01), None), ("eval", _batch(3, 4, seed=41, scale=0.01), None)]
+    check_steps(4, {}, torch.ones(4), torch.zeros(4), steps)
+    check_steps(4, {"eps": 1e-2}, torch.ones(4), torch.zeros(4), steps)

@@ -12,6 +12,7 @@ class FeedForward(nn.Module):
         self.layer1 = nn.Linear(d_model, d_ff)
         self.activation = nn.GELU()
         self.layer2 = nn.Linear(d_ff, d_model)
+        self.dropout = nn.Dropout(dropout)
         self.p = dropout
 
     def forward(self, x):

@@ -9,7 +9,7 @@ import math
 import pytest
 import torch
 
-from torchkata.spec import expect, expect_close, expect_tensor, fail
+from torchkata.spec import SpecFailure, expect, expect_close, expect_tensor, fail, values_match
 
 
 def expected_parameters(d_model: int, d_ff: int) -> dict:
@@ -85,7 +85,22 @@ def _check_output(sub, ref, d_model, d_ff, hidden, x, seed, dropout=0.0, trainin
     else:
         expected = ref.harness.forward(d_model, d_ff, {k: v.double() for k, v in state.items()}, x.double(),
                                        dropout, training, seed)
-        expect_close(got, expected, dtype=x.dtype, condition=hidden)
+        # What the block gives when it drops (the same seed, training mode): an evaluation that equals it dropped.
+        dropped = ref.harness.forward(d_model, d_ff, state, x, dropout, True, seed) if dropout and not training \
+            else None
+        try:
+            expect_close(got, expected, dtype=x.dtype, condition=hidden)
+        except SpecFailure:
+            if dropped is not None and values_match(got, dropped, condition=hidden):
+                fail("dropout still drops after .eval(): in evaluation mode the block must drop nothing. The dropout "
+                     "in forward does not follow the block's mode (F.dropout(x, p) defaults to training=True; an "
+                     "nn.Dropout made inside forward is always in training mode): call self.dropout, created in "
+                     "__init__",
+                     ".eval() 다음에도 드롭아웃이 원소를 0으로 만듭니다. 평가 모드에서는 아무것도 0으로 만들면 안 "
+                     "됩니다. forward의 드롭아웃이 블록의 모드를 따르지 않습니다(F.dropout(x, p)는 기본값이 "
+                     "training=True이고, forward 안에서 새로 만든 nn.Dropout은 항상 학습 모드입니다). __init__에서 "
+                     "만든 self.dropout을 호출하세요")
+            raise
     return got
 
 
@@ -116,6 +131,17 @@ def check_count(sub, ref):
                  "블록의 파라미터 수가 틀렸습니다. Linear 레이어 두 개의 가중치와 편향을 합친 "
                  "2 * d_model * d_ff + d_ff + d_model개여야 합니다",
                  [{"en": f"got {info['count']}, expected {count}", "ko": f"결과는 {info['count']}개, 기댓값은 {count}개"}])
+        # Only the Linear layers' names matter (weights are loaded by name): the activation and the dropout hold
+        # no state, and F.gelu / F.dropout(..., training=self.training) are as right (the outputs check them).
+        want = {"layer1": "Linear", "layer2": "Linear"}
+        children = info.get("children", {})
+        missing = [f"self.{name} = nn.{kind}(...)" for name, kind in want.items() if children.get(name) != kind]
+        if missing:
+            fail("the block must hold its two Linear layers as attributes with exactly these names: self.layer1 and "
+                 "self.layer2 (nn.Linear)",
+                 "블록은 두 Linear 레이어를 정확히 이 이름의 속성으로 가져야 합니다: self.layer1, self.layer2 (nn.Linear)",
+                 [{"en": f"missing or of another kind: {', '.join(missing)}; your block holds {children}",
+                   "ko": f"없거나 종류가 다른 속성: {', '.join(missing)}. 여러분의 블록에 있는 것: {children}"}])
         x = 2 * torch.randn(3, d_model, generator=torch.Generator().manual_seed(d_model))
         _check_output(sub, ref, d_model, d_ff, hidden, x, seed=d_model + 100)
     return check

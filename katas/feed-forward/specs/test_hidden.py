@@ -31,3 +31,9 @@ def test_dropout_in_training_mode(check_block):
 @pytest.mark.hidden(points=2)
 def test_no_dropout_in_evaluation_mode(check_block):
     check_block(8, 24, _x(4, 3, 8, seed=16), seed=17, dropout=0.5, training=False)
+
+
+@pytest.mark.hidden(points=1)
+def test_the_default_dropout_drops_nothing(check_block):
+    # FeedForward(d_model) in training mode: dropout defaults to 0.0, so nothing is dropped or rescaled.
+    check_block(6, None, _x(3, 2, 6, seed=18), seed=19, training=True)

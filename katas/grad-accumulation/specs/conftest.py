@@ -45,6 +45,12 @@ def _check(got, expected, n, k):
                "ko": f"마이크로배치 {n}개, k={k}: optimizer.step()을 {after}번째 마이크로배치 뒤에 호출했는데, "
                      f"{want}번째 뒤에 호출해야 합니다"}])
     for number, (mine, right) in enumerate(zip(got["steps"], expected["steps"]), start=1):
+        if all(g is None for g in mine["grads"]) and all(g is not None for g in right["grads"]):
+            fail("optimizer.step() found no gradients (every .grad was None): each group's backward() calls must "
+                 "come before its optimizer.step(), and optimizer.zero_grad() only after it",
+                 "optimizer.step()을 호출했을 때 그래디언트가 없었습니다(.grad가 모두 None). 그룹마다 backward()를 "
+                 "optimizer.step()보다 먼저 호출하고, optimizer.zero_grad()는 그 뒤에 호출하세요",
+                 [{"en": f"at optimizer step {number}", "ko": f"{number}번째 optimizer.step()"}])
         for name, grad, grad_right in zip(("weight", "bias"), mine["grads"], right["grads"]):
             expect_close(grad, grad_right,
                          what={"en": f"the gradient of {name} at optimizer step {number}",
@@ -58,5 +64,7 @@ def run_and_check(sub, ref):
     """run_and_check(seed, n, k, opt_kwargs=None, stale_grad=None, **shape)."""
     def run(seed, n, k, opt_kwargs=None, stale_grad=None, **shape):
         args = (*make_problem(seed, n, **shape), k, opt_kwargs or {"lr": 0.1}, stale_grad)
-        _check(sub.harness.train(*args), ref.harness.train(*args), n, k)
+        got, expected = sub.harness.train(*args), ref.harness.train(*args)
+        _check(got, expected, n, k)
+        return got, expected
     return run

@@ -6,10 +6,19 @@ equal-sized micro-batches).
 """
 import pytest
 
+from torchkata.spec import fail
+
 
 @pytest.mark.public(points=3)
 def test_two_groups_of_four(run_and_check):
-    run_and_check(seed=0, n=8, k=4)
+    got, expected = run_and_check(seed=0, n=8, k=4)
+    if got["returned"] != expected["returned"]:
+        fail("train_accumulated returns nothing: its work is the optimizer steps it takes, so end it without a "
+             "return value (or with a bare return)",
+             "train_accumulated는 아무것도 반환하지 않습니다. 이 함수가 하는 일은 optimizer.step()으로 갱신하는 "
+             "것이므로, 값을 돌려주지 말고(또는 값 없이 return만 쓰고) 끝내세요",
+             [{"en": f"it returned a value of type {got['returned']}",
+               "ko": f"{got['returned']} 타입의 값을 돌려주었습니다"}])
 
 
 @pytest.mark.public(points=2)

@@ -87,9 +87,21 @@ def check_forward(report, expected):
     expect_close(loss, expected["loss"], condition=condition, what={"en": "the loss", "ko": "손실"})
 
 
-def check_training(report, expected, steps):
-    """train_step, `steps` times: the loss curve and final weights against the reference's."""
+def check_training(report, expected, steps, logits):
+    """train_step, `steps` times: the loss curve and final weights against the reference's.
+
+    `logits` are the reference's bfloat16 logits of the untrained model (its mixed_forward on the same
+    seed). The first loss comes from those weights before any update, so it is held to float32's tolerance:
+    a forward run without autocast, in float32, differs by bfloat16's rounding and fails here, whatever
+    the learner's process says about autocast. Later losses follow weights that bfloat16 rounding can
+    move apart (a float32 rounding can flip a weight's bfloat16 value): bfloat16's tolerance."""
     check_precision(report, "train_step")
+    if report["losses"]:
+        expect_close(torch.tensor(report["losses"][:1], dtype=torch.float32),
+                     torch.tensor(expected["losses"][:1], dtype=torch.float32),
+                     condition=float(logits.float().abs().max()),
+                     what={"en": "the loss of the first train_step (before any update)",
+                           "ko": "첫 train_step의 손실(갱신 전)"})
     if not report["floats"]:
         fail("train_step must return the loss as a Python float: return loss.item()",
              "train_step은 손실을 파이썬 float으로 돌려줘야 합니다. loss.item()을 돌려주세요")
@@ -104,6 +116,17 @@ def check_training(report, expected, steps):
     for index, (weight, want) in enumerate(zip(report["weights"], expected["weights"])):
         expect_close(weight, want, condition=steps,
                      what={"en": f"parameter {index} after training", "ko": f"학습 후 {index}번 파라미터"})
+    if any(grad is None for grad in report["grads"]):
+        fail("the parameters hold no gradients after train_step: zero them at the start of the step "
+             "(optimizer.zero_grad() before the forward), not after optimizer.step(), so that the step's float32 "
+             "gradients stay on the parameters afterwards",
+             "train_step이 끝난 뒤 파라미터에 그래디언트가 없습니다. 그래디언트는 optimizer.step() 뒤가 아니라 "
+             "스텝을 시작할 때(순전파 전에 optimizer.zero_grad()) 초기화하세요. 그래야 그 스텝의 float32 "
+             "그래디언트가 스텝이 끝난 뒤에도 파라미터에 남습니다")
+    for index, (grad, want) in enumerate(zip(report["grads"], expected["grads"])):
+        expect_close(grad, want, condition=steps,
+                     what={"en": f"the gradient of parameter {index} after training",
+                           "ko": f"학습 후 {index}번 파라미터의 그래디언트"})
 
 
 @pytest.fixture

@@ -34,4 +34,5 @@ def test_weights_stay_float32(sub, ref, checks, batch):
 @pytest.mark.public(points=3)
 def test_train_step_follows_the_reference(sub, ref, checks, batch):
     x, y = batch(3)
-    checks.training(sub.harness.train(3, x, y, 0.5, 5), ref.harness.train(3, x, y, 0.5, 5), 5)
+    checks.training(sub.harness.train(3, x, y, 0.5, 5), ref.harness.train(3, x, y, 0.5, 5), 5,
+                    ref.harness.forward(3, x, y)["logits"])

@@ -1,0 +1,20 @@
+"""Known-wrong: the block adds its input to its output (a residual connection of its own)."""
+import torch
+from torch import nn
+
+
+class FeedForward(nn.Module):
+    def __init__(self, d_model, d_ff=None, dropout=0.0):
+        super().__init__()
+        if d_ff is None:
+            d_ff = 4 * d_model
+        self.layer1 = nn.Linear(d_model, d_ff)
+        self.activation = nn.GELU()
+        self.layer2 = nn.Linear(d_ff, d_model)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x):
+        inputs = x
+        x = self.layer1(x)
+        x = self.activation(x)
+        return inputs + self.dropout(self.layer2(x))
