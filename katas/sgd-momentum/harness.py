@@ -37,14 +37,17 @@ def _loss(params, x, y, extra):
     return loss + 0.1 * (params[2] ** 2).sum() if extra and len(params) > 2 else loss
 
 
-def _train(make_optimizer, set_lr, params, x, y, lrs, generator, extra_steps):
+def _train(make_optimizer, set_lr, params, x, y, lrs, generator, extra_steps, zero_in_place=False):
     params = [p.detach().clone().requires_grad_(True) for p in params]
     optimizer = make_optimizer((p for p in params) if generator else params, lrs[0])
     trajectory = []
     for step, lr in enumerate(lrs):
         set_lr(optimizer, lr)
         for p in params:
-            p.grad = None
+            if zero_in_place and p.grad is not None:
+                p.grad.zero_()              # what opt.zero_grad(set_to_none=False) does
+            else:
+                p.grad = None
         _loss(params, x, y, step < extra_steps).backward()
         optimizer.step()
         trajectory.append([p.detach().clone() for p in params])
@@ -66,11 +69,12 @@ def attributes(module, params, lr, settings):
             for name in ("lr", "momentum", "weight_decay", "nesterov")}
 
 
-def run(module, params, x, y, lrs, settings, generator=False, extra_steps=0):
+def run(module, params, x, y, lrs, settings, generator=False, extra_steps=0, zero_in_place=False):
     """The learner's MomentumSGD(params, lr, **settings): one step per entry of lrs, setting opt.lr before each.
 
     generator: params are handed over as a generator (as model.parameters() is), not a list;
-    extra_steps: a third parameter, if any, takes part in the loss for the first `extra_steps` steps only."""
+    extra_steps: a third parameter, if any, takes part in the loss for the first `extra_steps` steps only;
+    zero_in_place: the gradients are zeroed in place between steps (zero_grad(set_to_none=False)), not set to None."""
     def make(ps, lr):
         return module.MomentumSGD(ps, lr, **settings)
 
@@ -79,7 +83,7 @@ def run(module, params, x, y, lrs, settings, generator=False, extra_steps=0):
 
     with _NoTorchOptim():
         try:
-            return _train(make, set_lr, params, x, y, lrs, generator, extra_steps)
+            return _train(make, set_lr, params, x, y, lrs, generator, extra_steps, zero_in_place)
         except RuntimeError as exc:
             if "leaf Variable that requires grad is being used in an in-place operation" in str(exc):
                 raise InPlaceOnLeafError(str(exc)).with_traceback(exc.__traceback__) from None  # keeps the learner-side line

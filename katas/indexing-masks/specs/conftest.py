@@ -35,6 +35,15 @@ def check_fill_missing(sub, ref):
                  "fill_missing이 돌려준 성적표에 NaN이 모두 그대로 남아 있습니다. 아무것도 바뀌지 않았습니다. NaN은 "
                  "자기 자신을 포함해 어떤 값과도 같지 않아서, == float('nan')으로 만든 마스크는 모든 자리에서 "
                  "False입니다. NaN은 torch.isnan(scores)로 찾으세요")
+        infinite = torch.isinf(scores)
+        if isinstance(got, torch.Tensor) and got.shape == scores.shape and bool(infinite.any()) \
+                and not bool(torch.isinf(got[infinite]).all()):
+            fail("fill_missing changed an infinite score too: only the NaNs may be replaced, every other value "
+                 "stays as it is (torch.nan_to_num replaces inf and -inf with the largest finite numbers unless "
+                 "you pass posinf= and neginf=; torch.where(torch.isnan(scores), value, scores) touches the NaNs only)",
+                 "fill_missing이 무한대(inf) 점수까지 바꿨습니다. NaN만 바꾸고 나머지 값은 그대로 두어야 합니다 "
+                 "(torch.nan_to_num은 posinf=와 neginf=를 주지 않으면 inf와 -inf를 가장 큰 유한한 값으로 바꿉니다. "
+                 "torch.where(torch.isnan(scores), value, scores)는 NaN만 바꿉니다)")
         expect_close(got, expected)
         _check_input_kept(scores, after, "fill_missing")
     return check

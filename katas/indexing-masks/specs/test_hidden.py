@@ -46,6 +46,8 @@ def test_fill_missing_edge_cases(check_fill_missing):
     check_fill_missing(torch.full((2, 2), NAN, dtype=torch.float64), 50.0)   # everything missing
     scores = torch.tensor([[[1.0, NAN], [NAN, 4.0]], [[NAN, 6.0], [7.0, 8.0]]])
     check_fill_missing(scores, 0.5)                                           # three dimensions
+    inf = float("inf")
+    check_fill_missing(torch.tensor([[inf, NAN, 70.0], [-inf, 55.0, NAN]]), 0.0)   # only NaN is missing
 
 
 @pytest.mark.hidden(points=2)

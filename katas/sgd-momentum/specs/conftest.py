@@ -68,9 +68,9 @@ def _same(trajectory, other):
     return all(values_match(g, e) for step, other_step in zip(trajectory, other) for g, e in zip(step, other_step))
 
 
-def _check(sub, ref, seed, lrs, settings, generator=False, extra_steps=0, **problem):
+def _check(sub, ref, seed, lrs, settings, generator=False, extra_steps=0, zero_in_place=False, **problem):
     params, x, y = _problem(seed, **problem)
-    options = {"generator": generator, "extra_steps": extra_steps}
+    options = {"generator": generator, "extra_steps": extra_steps, "zero_in_place": zero_in_place}
     expected = ref.harness.run(params, x, y, lrs, settings, **options)
     got = _check_generator(sub, params, x, y, lrs, settings, extra_steps, expected) if generator else None
     got = got or _run(sub, params, x, y, lrs, settings, **options)
@@ -86,6 +86,16 @@ def _check(sub, ref, seed, lrs, settings, generator=False, extra_steps=0, **prob
              "(the grader sets opt.lr between steps, as a learning-rate scheduler would)",
              "opt.lr을 바꾼 뒤의 스텝에서도 처음 학습률을 그대로 썼습니다. 스텝마다 self.lr을 읽으세요 "
              "(채점기는 학습률 스케줄러처럼 스텝 사이에 opt.lr을 바꿉니다)")
+    if zero_in_place and not _same(got, expected) \
+            and _same(_run(sub, params, x, y, lrs, settings, **{**options, "zero_in_place": False}), expected):
+        fail("your steps are right while each step's gradients are new tensors, but wrong when they are zeroed in "
+             "place between steps (opt.zero_grad(set_to_none=False), or p.grad.zero_()): the momentum buffer is the "
+             "gradient tensor itself, so zeroing the gradient zeroes the buffer. Start the buffer as a copy, "
+             "torch.clone(g).detach(), as torch.optim.SGD does",
+             "스텝마다 그래디언트가 새 텐서일 때는 맞지만, 스텝 사이에 그래디언트를 제자리에서 0으로 만들면"
+             "(opt.zero_grad(set_to_none=False)나 p.grad.zero_()) 틀립니다. 모멘텀 버퍼가 그래디언트 텐서 자체라서, "
+             "그래디언트를 0으로 만들면 버퍼도 0이 됩니다. torch.optim.SGD처럼 버퍼는 복사본 torch.clone(g).detach()로 "
+             "시작하세요")
     for step, (got_step, expected_step) in enumerate(zip(got, expected), start=1):
         for name, g, e in zip(NAMES, got_step, expected_step):
             expect_close(g, e, what={"en": f"{name} after step {step} of {len(lrs)}",

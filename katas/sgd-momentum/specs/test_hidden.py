@@ -39,3 +39,10 @@ def test_everything_together_over_twelve_steps(check_sgd):
 def test_a_gradient_that_goes_back_to_none(check_sgd):
     # The third parameter takes part in the loss for the first three steps only: then its .grad is None.
     check_sgd(seed=16, lrs=[0.05] * 6, settings={"momentum": 0.9}, frozen=True, extra_steps=3)
+
+
+@pytest.mark.hidden(points=1)
+def test_gradients_zeroed_in_place_between_steps(check_sgd):
+    # opt.zero_grad(set_to_none=False) zeroes each .grad in place: a buffer that is the .grad tensor itself
+    # would be zeroed with it.
+    check_sgd(seed=17, lrs=[0.05] * 5, settings={"momentum": 0.9}, zero_in_place=True)
