@@ -12,6 +12,17 @@ from torchkata.spec import expect, expect_close, fail, tolerance
 NAMES = ("a", "b", "x", "y", "z")
 
 
+def expect_input_dtype(got, dtype, what) -> None:
+    """A gradient in another floating dtype than the inputs': said before the values are compared."""
+    what = what if isinstance(what, dict) else {"en": what, "ko": what}
+    if isinstance(got, torch.Tensor) and got.is_floating_point() and got.dtype != dtype:
+        fail(f"given {dtype} inputs, {what['en']} came back as {got.dtype}: gradients keep the dtype of the inputs, so "
+             "compute in it (no .float(), no dtype=torch.float32; W.clone() keeps the dtype)",
+             f"{dtype} 입력을 받았는데 {what['ko']}가 {got.dtype}로 나왔습니다. 그래디언트는 입력의 dtype을 유지하므로 "
+             "그 dtype으로 계산하세요 (.float()나 dtype=torch.float32는 쓰지 마세요. W.clone()은 dtype을 "
+             "유지합니다)")
+
+
 def _no_grad_message(call):
     return (f"{call} raised RuntimeError: backward() found nothing that requires grad. Make the parameters "
             "leaf tensors that require grad (requires_grad_(True)) before you compute the loss from them",
@@ -113,6 +124,7 @@ def check_linear(sub, ref):
                    ko=f"{name}가 None입니다. backward()가 그 파라미터까지 도달하지 못했습니다. 손실을 처음부터 끝까지 "
                       "그 파라미터로부터 텐서 연산으로만 계산했나요? (중간 결과에 .item()이나 torch.tensor(...)를 "
                       "쓰면 그래프가 끊깁니다)")
+            expect_input_dtype(g, X.dtype, name)
             expect_close(g, e, dtype=X.dtype, condition=y.numel(), what=name)
     return check
 
@@ -154,6 +166,7 @@ def check_per_batch(sub, ref):
                      f"{k}번 배치의 그래디언트가 모두 0입니다. 리스트에 w.grad 자체를 넣었기 때문에, w.grad를 "
                      "in-place로 0으로 만들 때 리스트의 원소도 함께 0이 되었습니다. w.grad.clone()으로 복사본을 "
                      "넣으세요")
+            expect_input_dtype(g, w.dtype, what)
             expect_close(g, e, dtype=w.dtype, condition=batches[k][1].numel(), what=what)
     return check
 
