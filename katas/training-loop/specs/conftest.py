@@ -9,7 +9,7 @@ backward or after the update) passes.
 import pytest
 import torch
 
-from torchkata.spec import expect_close
+from torchkata.spec import LearnerError, expect_close, fail
 
 
 def line_data(n=16, low=-1.0, high=1.0, noise=0.0, seed=0, device="cpu"):
@@ -24,6 +24,12 @@ def line_data(n=16, low=-1.0, high=1.0, noise=0.0, seed=0, device="cpu"):
 def _compare(got, expected, steps, n):
     condition = max(steps, 1) * n
     run = f"{steps} step" if steps == 1 else f"{steps} steps"
+    count = len(got["losses"])
+    if abs(count - steps) == 1:
+        fail(f"a run of steps={steps} returned {count} losses: the loop must run exactly `steps` times, one loss per "
+             "update (for _ in range(steps))",
+             f"steps={steps}로 실행했는데 손실이 {count}개 나왔습니다. 반복문은 정확히 `steps`번 돌아야 하고, "
+             "갱신할 때마다 손실이 하나씩 나옵니다 (for _ in range(steps))")
     expect_close(torch.tensor(got["losses"]), torch.tensor(expected["losses"]), condition=condition,
                  what={"en": f"the list of losses of a {run} run", "ko": f"{steps}번 반복한 손실 리스트"})
     for name in ("w", "b"):
@@ -47,7 +53,39 @@ def check_training(sub, ref):
     """
     def check(kind, x, y, lr, steps, seed):
         driver = "run_manual" if kind == "manual" else "run_module"
-        for count in sorted({1, steps}):
-            got = getattr(sub.harness, driver)(x, y, lr, count, seed)
-            _compare(got, getattr(ref.harness, driver)(x, y, lr, count, seed), count, x.shape[0])
+        for count in sorted({0, 1, steps}):
+            try:
+                got = getattr(sub.harness, driver)(x, y, lr, count, seed)
+            except LearnerError as error:
+                if error.info.get("type") == "OptimizerNotAllowed":
+                    fail(**OPTIMIZER_IN_MANUAL)
+                raise
+            expected = getattr(ref.harness, driver)(x, y, lr, count, seed)
+            if count == 0:
+                _expect_the_given_start(kind, got, expected)
+            else:
+                _compare(got, expected, count, x.shape[0])
     return check
+
+
+def _expect_the_given_start(kind, got, expected):
+    """A run of 0 steps returns the parameters as initialised: they must be the reference's, exactly."""
+    if all(got[name].shape == expected[name].shape and torch.equal(got[name], expected[name]) for name in ("w", "b")):
+        return
+    start = {"manual": ("torch.manual_seed(seed), then w = torch.randn(1, ...) and b = torch.zeros(1, ...)",
+                        "torch.manual_seed(seed), 그다음 w = torch.randn(1, ...)와 b = torch.zeros(1, ...)"),
+             "module": ("torch.manual_seed(seed), then model = nn.Linear(1, 1).to(x.device)",
+                        "torch.manual_seed(seed), 그다음 model = nn.Linear(1, 1).to(x.device)")}[kind]
+    name = {"manual": "train_manual", "module": "train_module"}[kind]
+    fail(f"with steps=0, {name} returned parameters that differ from the reference's: the start is not the one "
+         f"given. Begin exactly with {start[0]}, with nothing random in between",
+         f"steps=0으로 실행했는데 {name}가 반환한 파라미터가 기준 실행과 다릅니다. 시작 부분이 주어진 것과 다릅니다. "
+         f"정확히 {start[1]} 순서로 시작하고, 그 사이에 난수를 쓰는 코드를 넣지 마세요")
+
+
+# train_manual built a torch.optim optimizer: the harness refuses it there (a claim, so it only takes points away).
+OPTIMIZER_IN_MANUAL = {
+    "en": "train_manual must update w and b itself, with w -= lr * w.grad inside torch.no_grad(): torch.optim "
+          "belongs to train_module",
+    "ko": "train_manual에서는 torch.no_grad() 안에서 w -= lr * w.grad처럼 w와 b를 직접 갱신해야 합니다. "
+          "torch.optim은 train_module에서 쓰세요"}
