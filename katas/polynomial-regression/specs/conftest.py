@@ -35,6 +35,15 @@ def _run(sub, ref, x, y, lr, epochs, seed):
                  "model(features)에서 shape이 맞지 않아 오류가 났습니다. nn.Linear(3, 1)에는 샘플마다 한 행, x의 "
                  "거듭제곱마다 한 열인 (N, 3) shape의 특징이 들어가야 합니다. x, x**2, x**3을 dim=1로 쌓으세요",
                  detail)
+        if product and (int(product.group(1)), int(product.group(3)), int(product.group(4))) == (x.shape[0], 3, 1) \
+                and int(product.group(2)) != 3:
+            columns = int(product.group(2))
+            fail(f"model(features) failed on the shapes: the features have {columns} columns, and nn.Linear(3, 1) "
+                 "takes exactly 3, x, x**2 and x**3. The constant term a is the bias of nn.Linear: it needs no column",
+                 f"model(features)에서 shape이 맞지 않아 오류가 났습니다. 특징의 열이 {columns}개인데, nn.Linear(3, 1)은 "
+                 "x, x**2, x**3 정확히 3개를 받습니다. 상수항 a는 nn.Linear의 편향이 맡으니 따로 열을 만들 필요가 "
+                 "없습니다",
+                 detail)
         fail("fit_cubic raised an exception", "fit_cubic에서 예외가 발생했습니다", detail)
     return got, ref.harness.fit(x, y, lr, epochs, seed)
 
@@ -91,6 +100,13 @@ def _check(got, exp, epochs):
              "weight for x**3], i.e. torch.cat([model.bias, model.weight[0]])",
              "계수의 순서가 틀렸습니다. [a, b, c, d] = [편향, x의 가중치, x**2의 가중치, x**3의 가중치] 순서, 즉 "
              "torch.cat([model.bias, model.weight[0]])을 돌려주세요")
+    if epochs == 0 and coeffs.shape == exp["coeffs"].shape and not torch.allclose(coeffs, exp["coeffs"]):
+        fail("with epochs=0, the coefficients are the model's initial parameters, and they differ from the "
+             "reference's: the start is not the one given. Begin exactly with torch.manual_seed(seed), then "
+             "model = nn.Linear(3, 1), with nothing random in between, and return that model's parameters",
+             "epochs=0이면 계수는 모델의 초기 파라미터인데, 기준 실행과 다릅니다. 시작 부분이 주어진 것과 다릅니다. "
+             "정확히 torch.manual_seed(seed), 그다음 model = nn.Linear(3, 1) 순서로 시작하고, 그 사이에 난수를 쓰는 "
+             "코드를 넣지 말고, 그 모델의 파라미터를 돌려주세요")
     expect_close(coeffs, exp["coeffs"], condition=max(epochs, 1),
                  what={"en": "the coefficient vector [a, b, c, d]", "ko": "계수 벡터 [a, b, c, d]"})
 
@@ -115,6 +131,12 @@ def check_fit(sub, ref):
 def check_features(sub, ref):
     def check(x):
         got = sub.make_features(x)
+        if isinstance(got, torch.Tensor) and got.is_floating_point() and got.dtype != x.dtype:
+            fail(f"given {x.dtype} x, make_features returned {got.dtype} features: keep x's dtype (the powers of x "
+                 "stacked together keep it; a buffer from torch.zeros(N, 3) is float32 unless given dtype=x.dtype)",
+                 f"{x.dtype} x를 받았는데 make_features가 {got.dtype} 특징을 반환했습니다. x의 dtype을 유지하세요 "
+                 "(x의 거듭제곱을 쌓으면 dtype이 유지되지만, torch.zeros(N, 3)으로 만든 버퍼는 dtype=x.dtype을 주지 "
+                 "않으면 float32입니다)")
         expect_close(got, ref.make_features(x.double()), dtype=x.dtype,
                      what={"en": "make_features(x)", "ko": "make_features(x)"})
         return got
