@@ -24,6 +24,7 @@ def check_softmax(sub, ref):
             got = sub.stable_softmax(x, dim=dim)
         except LearnerError as error:
             explain_lost_dimension(error, x, dim)
+            explain_max_pair(error)
             raise
         expected = ref.stable_softmax(x.double(), dim=dim)
         explain_overflow(got, expected, x, dim)
@@ -75,6 +76,18 @@ def explain_lost_dimension(error: LearnerError, x: torch.Tensor, dim: int) -> No
             fail(**LOST_DIMENSION)
 
 
+def explain_max_pair(error: LearnerError) -> None:
+    """x.max(dim=...) used as a tensor: PyTorch names its type, torch.return_types.max, in the message."""
+    info = error.info
+    if info.get("type") == "TypeError" and "torch.return_types.max" in str(info.get("message", "")):
+        fail(**MAX_PAIR)
+
+
+# x.max(dim=...) returns a (values, indices) pair, not a tensor.
+MAX_PAIR = {"en": "x.max(dim=...) returns a pair (values, indices), not a tensor: take its .values, or use "
+                  "x.amax(dim=dim, keepdim=True), which returns the maxima only.",
+            "ko": "x.max(dim=...)는 텐서가 아니라 (values, indices) 쌍을 반환합니다. .values를 꺼내 쓰거나, 최댓값만 "
+                  "반환하는 x.amax(dim=dim, keepdim=True)를 쓰세요."}
 # The no_max_subtraction mutant's diagnosis (kata.toml), said here only where the cause is checked.
 OVERFLOW = {"en": "exp overflows for large inputs (and underflows to 0 for very negative ones): subtract the "
                   "maximum along `dim` before calling exp.",
