@@ -21,7 +21,7 @@ def line_data(n=16, low=-1.0, high=1.0, noise=0.0, seed=0, device="cpu"):
     return x.to(device), y.to(device)
 
 
-def _compare(got, expected, steps, n):
+def _compare(got, expected, steps, n, start=None):
     condition = max(steps, 1) * n
     run = f"{steps} step" if steps == 1 else f"{steps} steps"
     count = len(got["losses"])
@@ -32,6 +32,8 @@ def _compare(got, expected, steps, n):
              "갱신할 때마다 손실이 하나씩 나옵니다 (for _ in range(steps))")
     expect_close(torch.tensor(got["losses"]), torch.tensor(expected["losses"]), condition=condition,
                  what={"en": f"the list of losses of a {run} run", "ko": f"{steps}번 반복한 손실 리스트"})
+    if steps == 1 and start is not None:
+        _explain_first_step(got, expected, start)
     for name in ("w", "b"):
         expect_close(got[name], expected[name], condition=condition,
                      what={"en": f"{name} after {run}", "ko": f"{steps}번 갱신한 뒤의 {name}"})
@@ -63,9 +65,32 @@ def check_training(sub, ref):
             expected = getattr(ref.harness, driver)(x, y, lr, count, seed)
             if count == 0:
                 _expect_the_given_start(kind, got, expected)
+                start = expected     # the learner's start is the reference's from here on
             else:
-                _compare(got, expected, count, x.shape[0])
+                _compare(got, expected, count, x.shape[0], start)
     return check
+
+
+def _explain_first_step(got, expected, start):
+    """After one step from the given start, w and b moved along the expected step, both by one factor other than
+    0, 1 and -1 (those have mutants of their own): the update is scaled wrongly. Said with the factor as a detail."""
+    ratios = []
+    for name in ("w", "b"):
+        moved, wanted = got[name] - start[name], expected[name] - start[name]
+        if moved.shape != wanted.shape or bool((wanted.abs() < 1e-6).any()):
+            return
+        ratios.append(moved / wanted)
+    ratios = torch.cat(ratios)
+    factor = float(ratios.mean())
+    if not all(abs(float(r) - factor) <= 1e-3 * abs(factor) for r in ratios) \
+            or any(abs(factor - c) <= 1e-3 for c in (0.0, 1.0, -1.0)):
+        return
+    fail("after one step, w and b moved by the same constant multiple of the expected change: scale the gradient "
+         "by lr and nothing else, w -= lr * w.grad, with the gradient of the mean squared error",
+         "한 스텝 뒤 w와 b가 기댓값만큼의 변화에 같은 상수를 곱한 만큼 움직였습니다. 그래디언트에는 lr만 곱하세요: "
+         "w -= lr * w.grad (그래디언트는 평균 제곱 오차의 그래디언트입니다)",
+         [{"en": f"result − start = (expected − start) × {factor:.4g}",
+           "ko": f"결과 − 시작값 = (기댓값 − 시작값) × {factor:.4g}"}])
 
 
 def _expect_the_given_start(kind, got, expected):
