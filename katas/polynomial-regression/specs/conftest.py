@@ -45,6 +45,7 @@ def _run(sub, ref, x, y, lr, epochs, seed):
                  "없습니다",
                  detail)
         fail("fit_cubic raised an exception", "fit_cubic에서 예외가 발생했습니다", detail)
+    got["n"] = x.shape[0]
     return got, ref.harness.fit(x, y, lr, epochs, seed)
 
 
@@ -77,6 +78,13 @@ def _check(got, exp, epochs):
                          torch.tensor(expected[:1], dtype=torch.float64), dtype=torch.float32, check_dtype=False,
                          what={"en": "the first loss (before any update)", "ko": "첫 손실(업데이트 전)"})
         except SpecFailure as exc:
+            n = got.get("n", 0)
+            if n > 1 and expected[0] > 0 and abs(losses[0] / expected[0] - n) <= 1e-4 * n:
+                fail("the loss is N times the mean squared error (N: the number of samples): a sum of the squared "
+                     "errors, not their mean. Use nn.MSELoss() with its default reduction, the mean",
+                     "손실이 평균 제곱 오차의 N배(N: 샘플 수)입니다. 제곱 오차의 평균이 아니라 합을 구했습니다. 기본 "
+                     "reduction(평균)인 nn.MSELoss()를 쓰세요",
+                     exc.details)
             if len(expected) > 1 and _close(losses[0], expected[1]):
                 fail("your losses are one epoch ahead of the reference: append loss.item() of the loss you just "
                      "computed, before optimizer.step(), so the first entry is the loss of the initial parameters",
