@@ -54,7 +54,8 @@ def _close(a, b):
     return abs(a - b) <= 1e-5 * max(abs(a), abs(b), 1e-12)
 
 
-def _check(got, exp, epochs):
+def _check(got, exp, epochs, batches=None):
+    """batches(coeffs, epochs) names updates made per batch instead of once per epoch; see _several_updates."""
     losses, expected = got["losses"], exp["losses"]
     if len(losses) != epochs:
         fail("fit_cubic did not return one loss per epoch: append loss.item() once per epoch",
@@ -91,6 +92,8 @@ def _check(got, exp, epochs):
                      "손실이 기준보다 한 에포크씩 앞서 있습니다. 방금 계산한 손실의 loss.item()을 optimizer.step() "
                      "전에 추가해서, 첫 번째 값이 초기 파라미터의 손실이 되게 하세요",
                      exc.details)
+            if batches:
+                batches(got["coeffs"], epochs)
             fail("the very first loss, before any update, differs from the reference: start exactly as the prompt "
                  "says (torch.manual_seed(seed), then model = nn.Linear(3, 1), nothing random in between), use "
                  "nn.MSELoss() on a prediction of y's shape (N,), and check make_features",
@@ -98,9 +101,14 @@ def _check(got, exp, epochs):
                  "바로 model = nn.Linear(3, 1), 그 사이에 난수를 쓰는 코드 없이), y와 같은 shape (N,)의 예측에 "
                  "nn.MSELoss()를 쓰고, make_features도 확인하세요",
                  exc.details)
-    expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64),
-                 dtype=torch.float32, check_dtype=False, condition=max(epochs, 1),
-                 what={"en": "the loss curve", "ko": "손실 곡선"})
+    try:
+        expect_close(torch.tensor(losses, dtype=torch.float64), torch.tensor(expected, dtype=torch.float64),
+                     dtype=torch.float32, check_dtype=False, condition=max(epochs, 1),
+                     what={"en": "the loss curve", "ko": "손실 곡선"})
+    except SpecFailure:
+        if batches:
+            batches(got["coeffs"], epochs)
+        raise
     coeffs = got["coeffs"]
     if coeffs.shape == exp["coeffs"].shape == (4,) and not torch.allclose(coeffs, exp["coeffs"]) \
             and torch.allclose(coeffs.roll(1), exp["coeffs"]):
@@ -119,6 +127,38 @@ def _check(got, exp, epochs):
                  what={"en": "the coefficient vector [a, b, c, d]", "ko": "계수 벡터 [a, b, c, d]"})
 
 
+def _sgd_in_batches(start, features, y, lr, epochs, size):
+    """[a, b, c, d] after `epochs` epochs of plain SGD on the MSE, one update per batch of `size` samples, in order."""
+    coeffs = start.clone()
+    for _ in range(epochs):
+        for first in range(0, features.shape[0], size):
+            rows, target = features[first:first + size], y[first:first + size]
+            error = coeffs[0] + rows @ coeffs[1:] - target
+            grad = torch.cat([error.sum().reshape(1), rows.T @ error]) * (2 / rows.shape[0])
+            coeffs = coeffs - lr * grad
+    return coeffs
+
+
+def _several_updates(got, start, x, y, lr, epochs):
+    """The learner's coefficients are exactly those of one update per batch of samples (any batch size smaller
+    than N, taken in order): the cause is checked by redoing those updates here, from the reference's start."""
+    if not isinstance(got, torch.Tensor) or got.shape != (4,) or not 1 <= epochs * x.shape[0] <= 1000:
+        return      # (long runs are left out: redoing every batch size costs about epochs * N * log N updates)
+    features = torch.stack([x, x ** 2, x ** 3], dim=1).double()
+    got, start, y = got.double(), start.double(), y.double()
+    for size in range(1, x.shape[0]):
+        if torch.allclose(got, _sgd_in_batches(start, features, y, lr, epochs, size), rtol=1e-4, atol=1e-5):
+            fail("each epoch made several updates, one per batch of samples: an epoch is one update on the whole "
+                 "data set. Compute the loss of all N samples at once, model(features), with no loop over the "
+                 "samples, then call optimizer.step() once per epoch",
+                 "에포크마다 샘플 묶음별로 여러 번 업데이트했습니다. 한 에포크는 데이터 전체로 한 번 업데이트하는 "
+                 "것입니다. 샘플을 도는 반복문 없이 model(features)로 N개 샘플 전체의 손실을 한 번에 구하고, "
+                 "optimizer.step()은 에포크마다 한 번만 호출하세요",
+                 [{"en": f"your coefficients are those of one update per batch of {size} "
+                         f"sample{'s' if size > 1 else ''}",
+                   "ko": f"계수가 샘플 {size}개 묶음마다 한 번씩 업데이트한 결과와 같습니다"}])
+
+
 @pytest.fixture
 def data():
     """data(coeffs, n=50, low=-1, high=1, noise=0, seed=0) -> (x, y) on the cubic a + b*x + c*x**2 + d*x**3."""
@@ -130,7 +170,10 @@ def check_fit(sub, ref):
     """Run fit_cubic for the learner and the reference; compare the curves and coefficients. Returns the learner's run."""
     def check(x, y, lr, epochs, seed):
         got, exp = _run(sub, ref, x, y, lr, epochs, seed)
-        _check(got, exp, epochs)
+
+        def batches(coeffs, epochs):
+            _several_updates(coeffs, ref.harness.fit(x, y, lr, 0, seed)["coeffs"], x, y, lr, epochs)
+        _check(got, exp, epochs, batches)
         return got
     return check
 
