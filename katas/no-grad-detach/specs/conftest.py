@@ -191,6 +191,22 @@ def check_gradients(sub, ref):
     return check
 
 
+def _same(got, expected) -> bool:
+    """Agree to float32 precision: used only to name a mistake, never to pass a test."""
+    return isinstance(got, torch.Tensor) and got.shape == expected.shape and got.is_floating_point() \
+        and bool(torch.allclose(got.detach().double(), expected.double(), rtol=1e-4, atol=1e-5))
+
+
+# The second_of_f_again mutant's diagnosis (kata.toml), said where f''(x) is checked to equal f'(x).
+SECOND_IS_FIRST = {
+    "en": "your f''(x) is f'(x), the derivative of f(x) (taken again, or returned twice). The second derivative is "
+          "the derivative of the first one: torch.autograd.grad(first.sum(), x), after a first call with "
+          "create_graph=True",
+    "ko": "f''(x)가 f(x)의 도함수인 f'(x)와 같습니다(f(x)를 다시 미분했거나 f'(x)를 두 번 반환했습니다). "
+          "2계 도함수는 1계 도함수를 미분한 것입니다: create_graph=True로 첫 번째 호출을 한 뒤 "
+          "torch.autograd.grad(first.sum(), x)"}
+
+
 @pytest.fixture
 def check_derivatives(sub, ref):
     def check(name, points):
@@ -202,7 +218,10 @@ def check_derivatives(sub, ref):
         expect(isinstance(result, tuple) and len(result) == 2,
                en=f"{call} must return the pair (f'(x), f''(x))",
                ko=f"{call}는 (f'(x), f''(x)) 두 값을 반환해야 합니다")
+        first, second = want["result"]
         for label, g, e in zip(("f'(x)", "f''(x)"), result, want["result"]):
+            if label == "f''(x)" and _same(g, first) and not _same(second, first):
+                fail(**SECOND_IS_FIRST)
             expect_close(g, e, dtype=points.dtype, condition=4, what=label)
         expect(got["x_grad_after"] is None,
                en="x.grad was filled: backward() was used. torch.autograd.grad returns the derivatives without "
