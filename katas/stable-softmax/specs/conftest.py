@@ -9,7 +9,7 @@ exp(x - logsumexp(x)) and exp(x - max) / sum both pass.
 import pytest
 import torch
 
-from torchkata.spec import LearnerError, expect_close, fail
+from torchkata.spec import LearnerError, expect_close, fail, tolerance
 
 
 def condition(x: torch.Tensor) -> float:
@@ -27,6 +27,7 @@ def check_softmax(sub, ref):
             explain_max_pair(error)
             raise
         expected = ref.stable_softmax(x.double(), dim=dim)
+        explain_log_domain(got, expected, x)
         explain_overflow(got, expected, x, dim)
         expect_close(got, expected, dtype=x.dtype, condition=condition(x))
         return got
@@ -38,8 +39,9 @@ def explain_overflow(got, expected, x: torch.Tensor, dim: int) -> None:
     (where the true softmax is finite) in exactly the slices where one known shift breaks in x's dtype,
     and in no other slice. Where no shift, or more than one, gives exactly those places, expect_close
     describes the difference instead."""
-    if not isinstance(got, torch.Tensor) or got.shape != x.shape or not got.dtype.is_floating_point:
-        return
+    if not isinstance(got, torch.Tensor) or got.shape != x.shape or not got.dtype.is_floating_point \
+            or bool((got < 0).any()):
+        return      # a ratio of exponentials is never negative: this result was not computed as one
     finite = torch.isfinite(expected)
     bad = _slices_with(~torch.isfinite(got) & finite, dim)
     if not bad.any():
@@ -48,6 +50,26 @@ def explain_overflow(got, expected, x: torch.Tensor, dim: int) -> None:
               if torch.equal(bad, _slices_with(~torch.isfinite(_softmax_shifted_by(x, dim, shift)) & finite, dim))]
     if len(causes) == 1:
         fail(**causes[0])
+
+
+def explain_log_domain(got, expected, x: torch.Tensor) -> None:
+    """The learner's result is the log of the softmax (log-softmax): its exp is the softmax, within x's tolerance,
+    where the softmax is not 0, and it is -inf where the softmax is 0."""
+    if not isinstance(got, torch.Tensor) or got.shape != x.shape or not got.dtype.is_floating_point \
+            or not bool((got < 0).any()):
+        return
+    got, positive = got.double(), expected > 0
+    rtol, atol = tolerance(x.dtype, condition(x), 1.0)
+    if torch.allclose(got[positive].exp(), expected[positive], rtol=rtol, atol=atol) \
+            and bool((got[~positive] == float("-inf")).all()):
+        fail(**LOG_DOMAIN)
+
+
+# The log_softmax_returned mutant's diagnosis (kata.toml), said where exp of the result is checked to be the softmax.
+LOG_DOMAIN = {"en": "your result is the log of the softmax (log-softmax: x - max - log(sum(exp(x - max)))): "
+                    "return the probabilities themselves, exp(x - max) / sum(exp(x - max)) along `dim`.",
+              "ko": "결과가 softmax의 로그(log-softmax: x - max - log(sum(exp(x - max))))입니다. `dim` 방향으로 "
+                    "확률 자체, exp(x - max) / sum(exp(x - max))를 돌려주세요."}
 
 
 def _slices_with(mask: torch.Tensor, dim: int) -> torch.Tensor:
