@@ -54,9 +54,29 @@ def check_grads(sub, ref):
                en="mse_grads must return a tuple of three tensors (dL/dW, dL/db, dL/dX)",
                ko="mse_grads는 텐서 세 개를 담은 튜플 (dL/dW, dL/db, dL/dX)를 반환해야 합니다")
         expected = ref.mse_grads(*float64(X, W, b, y))
+        explain_bias_row(got[1], X, W, b, y)
         for name, mine, right in zip(("dL/dW", "dL/db", "dL/dX"), got, expected):
             expect_close(mine, right, dtype=X.dtype, condition=condition(X, y), what=name)
     return check
+
+
+def explain_bias_row(db, X, W, b, y) -> None:
+    """dL/db is one row of dL/dy_hat (computed here, in float64), not their sum over the N rows: said with the row."""
+    X, W, b, y = float64(X, W, b, y)
+    d_y_hat = 2 * (X @ W + b - y) / y.numel()
+    if not isinstance(db, torch.Tensor) or db.shape != b.shape or X.shape[0] < 2 or not db.is_floating_point():
+        return
+    rows = [k for k in range(X.shape[0]) if torch.allclose(db.double(), d_y_hat[k], rtol=1e-4, atol=1e-7)]
+    if len(rows) == 1 and not torch.allclose(d_y_hat[rows[0]], d_y_hat.sum(dim=0), rtol=1e-4, atol=1e-7):
+        fail(**BIAS_ROW, details=[{"en": f"dL/db is row {rows[0]} of dL/dy_hat",
+                                   "ko": f"dL/db가 dL/dy_hat의 {rows[0]}번 행입니다"}])
+
+
+# The bias_grad_one_row mutant's diagnosis (kata.toml), said where db is checked to be one row of dL/dy_hat.
+BIAS_ROW = {"en": "dL/db is a single row of dL/dy_hat: b is added to every one of the N rows of y_hat, so its gradient "
+                  "sums dL/dy_hat over them, dL/db = dL/dy_hat.sum(dim=0).",
+            "ko": "dL/db가 dL/dy_hat의 한 행뿐입니다. b는 y_hat의 N개 행 모두에 더해지므로, 그 그래디언트는 "
+                  "dL/dy_hat을 모든 행에 대해 더한 dL/db = dL/dy_hat.sum(dim=0)입니다."}
 
 
 @pytest.fixture
