@@ -82,7 +82,7 @@ def _softmax_shifted_by(x: torch.Tensor, dim: int, shift: str) -> torch.Tensor:
     c = {"none": torch.zeros_like(x), "whole": x.max().expand_as(x),
          "min": x.amin(dim=dim, keepdim=True).expand_as(x)}[shift]
     exps = torch.exp(x - c)
-    return exps / exps.sum(dim=dim, keepdim=True)
+    return exps * exps.sum(dim=dim, keepdim=True).reciprocal()     # where it is NaN or inf: that is all we use
 
 
 def explain_lost_dimension(error: LearnerError, x: torch.Tensor, dim: int) -> None:
