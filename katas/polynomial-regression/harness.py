@@ -22,7 +22,8 @@ def _floats(losses):
 
 
 def fit(module, x, y, lr, epochs, seed):
-    """fit_cubic(x, y, lr, epochs, seed) -> {"losses": [...], "coeffs": tensor, "floats": bool} or {"error": ...}."""
+    """fit_cubic(x, y, lr, epochs, seed) -> {"losses": [...], "coeffs": tensor, "floats": bool, "coeffs_type": the
+    type name of what was returned as coeffs} or {"error": ...}."""
     try:
         result = module.fit_cubic(x, y, lr, epochs, seed)
         if not isinstance(result, (tuple, list)) or len(result) != 2:
@@ -30,8 +31,9 @@ def fit(module, x, y, lr, epochs, seed):
         losses, coeffs = result
         floats = isinstance(losses, list) and all(type(v) is float for v in losses)
         losses = _floats(losses)
+        coeffs_type = "Tensor" if isinstance(coeffs, torch.Tensor) else type(coeffs).__name__
         if not isinstance(coeffs, torch.Tensor):
             coeffs = torch.as_tensor(coeffs)
-        return {"losses": losses, "coeffs": coeffs.detach().clone(), "floats": floats}
+        return {"losses": losses, "coeffs": coeffs.detach().clone(), "floats": floats, "coeffs_type": coeffs_type}
     except Exception as exc:  # noqa: BLE001 - the learner's error becomes data for the spec
         return {"error": f"{type(exc).__name__}: {exc}"}

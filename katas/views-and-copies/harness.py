@@ -8,14 +8,20 @@ import numpy as np
 import torch
 
 
+def _call(function, *args, flag=None):
+    """Call with the flag (inplace, copy) when the spec gives one; leave it out when it is None, so
+    the learner's default is what runs."""
+    return function(*args) if flag is None else function(*args, flag)
+
+
 def _kind(value) -> str:
     return "Tensor" if isinstance(value, torch.Tensor) else type(value).__name__
 
 
-def add_report(module, x, value, inplace):
+def add_report(module, x, value, inplace=None):
     """Call add_scalar on a fresh x: the result, x after the call, and x after writing into the result."""
     x = x.clone()
-    result = module.add_scalar(x, value, inplace)
+    result = _call(module.add_scalar, x, value, flag=inplace)
     report = {"type": _kind(result), "x_after": x.clone()}
     if isinstance(result, torch.Tensor):
         report.update(result=result.detach().clone(), returned_x=result is x)
@@ -25,10 +31,10 @@ def add_report(module, x, value, inplace):
     return report
 
 
-def row_report(module, x, i, copy):
+def row_report(module, x, i, copy=None):
     """Call get_row on a fresh x: the row, x after the call, and x after writing into the row."""
     x = x.clone()
-    row = module.get_row(x, i, copy)
+    row = _call(module.get_row, x, i, flag=copy)
     report = {"type": _kind(row), "x_after_the_call": x.clone()}
     if isinstance(row, torch.Tensor):
         report["row"] = row.detach().clone()
@@ -38,11 +44,11 @@ def row_report(module, x, i, copy):
     return report
 
 
-def from_numpy_report(module, values, copy):
+def from_numpy_report(module, values, copy=None):
     """Make a NumPy array from `values`, call numpy_to_tensor, then change the array in place: the tensor
     before and after."""
     a = values.numpy().copy()
-    t = module.numpy_to_tensor(a, copy)
+    t = _call(module.numpy_to_tensor, a, flag=copy)
     report = {"type": _kind(t)}
     if isinstance(t, torch.Tensor):
         report["tensor"] = t.detach().clone()

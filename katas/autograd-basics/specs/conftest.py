@@ -12,6 +12,17 @@ from torchkata.spec import expect, expect_close, fail, tolerance
 NAMES = ("a", "b", "x", "y", "z")
 
 
+def expect_input_dtype(got, dtype, what) -> None:
+    """A gradient in another floating dtype than the inputs': said before the values are compared."""
+    what = what if isinstance(what, dict) else {"en": what, "ko": what}
+    if isinstance(got, torch.Tensor) and got.is_floating_point() and got.dtype != dtype:
+        fail(f"given {dtype} inputs, {what['en']} came back as {got.dtype}: gradients keep the dtype of the inputs, so "
+             "compute in it (no .float(), no dtype=torch.float32; W.clone() keeps the dtype)",
+             f"{dtype} 입력을 받았는데 {what['ko']}가 {got.dtype}로 나왔습니다. 그래디언트는 입력의 dtype을 유지하므로 "
+             "그 dtype으로 계산하세요 (.float()나 dtype=torch.float32는 쓰지 마세요. W.clone()은 dtype을 "
+             "유지합니다)")
+
+
 def _no_grad_message(call):
     return (f"{call} raised RuntimeError: backward() found nothing that requires grad. Make the parameters "
             "leaf tensors that require grad (requires_grad_(True)) before you compute the loss from them",
@@ -113,6 +124,7 @@ def check_linear(sub, ref):
                    ko=f"{name}가 None입니다. backward()가 그 파라미터까지 도달하지 못했습니다. 손실을 처음부터 끝까지 "
                       "그 파라미터로부터 텐서 연산으로만 계산했나요? (중간 결과에 .item()이나 torch.tensor(...)를 "
                       "쓰면 그래프가 끊깁니다)")
+            expect_input_dtype(g, X.dtype, name)
             expect_close(g, e, dtype=X.dtype, condition=y.numel(), what=name)
     return check
 
@@ -128,13 +140,18 @@ def check_per_batch(sub, ref):
                ko=f"per_batch_gradients는 배치마다 그래디언트를 하나씩 담은 리스트(길이 {len(batches)})를 "
                   "반환해야 합니다")
         tensors = [g for g in got if isinstance(g, torch.Tensor)]
+        if len(got) > 1 and len(tensors) == len(got) and all(g.shape == w.shape for g in tensors) \
+                and all(bool((g == 0).all()) for g in tensors) and any(bool((e != 0).any()) for e in want):
+            fail(**ALL_ZEROS)
         if len(got) > 1 and len(tensors) == len(got) and all(g.shape == tensors[0].shape for g in tensors) \
                 and all(torch.equal(g, tensors[0]) for g in tensors) \
                 and not all(torch.equal(e, want[0]) for e in want):
-            fail("every entry of the list holds the same values: the list holds w.grad itself, one tensor that "
-                 "zero_() and backward() kept changing in place. Store a copy, w.grad.clone()",
-                 "리스트의 원소가 모두 같은 값입니다. 리스트에 w.grad 자체를 넣었고, zero_()와 backward()가 그 "
-                 "텐서 하나를 in-place로 계속 바꾼 것입니다. w.grad.clone()으로 복사본을 저장하세요")
+            fail("every entry of the list holds the same values: one tensor was stored again and again, such as "
+                 "w.grad itself, which backward() and zero_() keep changing in place. Store a copy of each "
+                 "batch's gradient, w.grad.clone()",
+                 "리스트의 원소가 모두 같은 값입니다. 텐서 하나를 여러 번 저장했습니다. 예를 들어 w.grad 자체를 "
+                 "넣으면 backward()와 zero_()가 그 텐서를 in-place로 계속 바꿉니다. 배치마다 그래디언트의 "
+                 "복사본, w.grad.clone()을 저장하세요")
         running = torch.zeros_like(want[0])
         for k, (g, e) in enumerate(zip(got, want)):
             running = running + e
@@ -149,13 +166,22 @@ def check_per_batch(sub, ref):
                      "backward()는 w.grad에 값을 더하니, 다음 배치 전에 초기화하세요 (w.grad.zero_() 또는 "
                      "w.grad = None)")
             if g.shape == e.shape and bool((g == 0).all()) and bool((e != 0).any()):
-                fail(f"the gradient of batch {k} came back all zeros: the list held w.grad itself, and zeroing "
-                     "w.grad in place zeroed the list's entry too. Store a copy, w.grad.clone()",
-                     f"{k}번 배치의 그래디언트가 모두 0입니다. 리스트에 w.grad 자체를 넣었기 때문에, w.grad를 "
-                     "in-place로 0으로 만들 때 리스트의 원소도 함께 0이 되었습니다. w.grad.clone()으로 복사본을 "
-                     "넣으세요")
+                fail(ALL_ZEROS["en"], ALL_ZEROS["ko"], [{"en": f"the gradient of batch {k} is all zeros",
+                                                         "ko": f"{k}번 배치의 그래디언트가 모두 0입니다"}])
+            expect_input_dtype(g, w.dtype, what)
             expect_close(g, e, dtype=w.dtype, condition=batches[k][1].numel(), what=what)
     return check
+
+
+# Zeroed before it was kept: the stores_grad_itself mutant's diagnosis (kata.toml), and the same results come from
+# zeroing w.grad before storing its clone, so it names both.
+ALL_ZEROS = {"en": "the stored gradients are all zeros: w.grad was zeroed before its values were kept. Either the "
+                   "list holds w.grad itself, which w.grad.zero_() then clears in place, or the zeroing came before "
+                   "the storing. Store a copy, w.grad.clone(), right after backward(), then zero w.grad",
+             "ko": "저장한 그래디언트가 모두 0입니다. 값을 보관하기 전에 w.grad가 0이 되었습니다. 리스트에 w.grad "
+                   "자체를 넣어서 w.grad.zero_()가 그것을 in-place로 0으로 만들었거나, 저장하기 전에 0으로 "
+                   "만들었습니다. backward() 직후에 복사본 w.grad.clone()을 저장하고, 그다음에 w.grad를 0으로 "
+                   "만드세요"}
 
 
 def _close(a, b, dtype, condition):

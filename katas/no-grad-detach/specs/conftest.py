@@ -8,7 +8,7 @@ explanation here.
 import pytest
 import torch
 
-from torchkata.spec import expect, expect_close, fail
+from torchkata.spec import LearnerError, expect, expect_close, fail
 
 ERRORS = {
     "leaf in place": (
@@ -33,6 +33,20 @@ ERRORS = {
         "에서 RuntimeError가 발생했습니다. torch.autograd.grad에 원소가 여러 개인 텐서를 출력으로 넘겼습니다. "
         "합 y.sum()을 미분하세요. f는 원소별로 계산되므로, 합의 그래디언트가 곧 각 점에서의 f'(x)입니다"),
 }
+
+# sgd_step raised TypeError with None as an operand: every p.grad was filled by backward() just before the call.
+GRAD_NONE_IN_UPDATE = (
+    "sgd_step(params, lr) raised TypeError: a gradient your update used was None, though backward() had filled every "
+    "p.grad just before the call. Update first, with p.grad, and clear the gradients only after the update",
+    "sgd_step(params, lr)에서 TypeError가 발생했습니다. 호출 직전에 backward()가 모든 p.grad를 채워 두었는데, "
+    "갱신에 쓴 그래디언트가 None이었습니다. 먼저 p.grad로 갱신하고, 그래디언트는 갱신한 다음에 초기화하세요")
+# PyTorch's words when requires_grad is switched off on a tensor computed by an operation.
+NOT_A_LEAF = "you can only change requires_grad flags of leaf variables"
+REQUIRES_GRAD_OF_A_RESULT = (
+    "target_loss raised RuntimeError: requires_grad can only be switched off on a leaf tensor, and the target "
+    "(like the prediction) was computed by the model. Use target.detach(), the same values cut out of the graph",
+    "target_loss에서 RuntimeError가 발생했습니다. requires_grad는 리프 텐서에서만 끌 수 있는데, 타깃은 예측값처럼 "
+    "모델이 계산한 값입니다. 값은 같고 그래프에서 잘려 나온 target.detach()를 쓰세요")
 
 
 def _explain_error(report, call):
@@ -88,7 +102,13 @@ def check_evaluate(sub, ref):
 def check_training(sub, ref):
     def check(weight, bias, X, y, lr, steps):
         call = "sgd_step(params, lr)"
-        got = sub.harness.train_report(weight, bias, X, y, lr, steps)
+        try:
+            got = sub.harness.train_report(weight, bias, X, y, lr, steps)
+        except LearnerError as error:
+            info = error.info
+            if info.get("type") == "TypeError" and "'NoneType'" in str(info.get("message", "")):
+                fail(*GRAD_NONE_IN_UPDATE)
+            raise
         want = ref.harness.train_report(weight.double(), bias.double(), X.double(), y.double(), lr, steps)
         _explain_error(got, call)
         condition = steps * y.numel()
@@ -124,7 +144,13 @@ def check_training(sub, ref):
 def check_target(sub, ref):
     def check(weight, X1, X2):
         call = "target_loss(prediction, target)"
-        got = sub.harness.target_report(weight, X1, X2)
+        try:
+            got = sub.harness.target_report(weight, X1, X2)
+        except LearnerError as error:
+            info = error.info
+            if info.get("type") == "RuntimeError" and NOT_A_LEAF in str(info.get("message", "")):
+                fail(*REQUIRES_GRAD_OF_A_RESULT)
+            raise
         want = ref.harness.target_report(weight.double(), X1.double(), X2.double())
         _expect_tensor_result(got, call)
         expect_close(got["loss"], want["loss"], dtype=X1.dtype, condition=X1.shape[0],
@@ -165,6 +191,22 @@ def check_gradients(sub, ref):
     return check
 
 
+def _same(got, expected) -> bool:
+    """Agree to float32 precision: used only to name a mistake, never to pass a test."""
+    return isinstance(got, torch.Tensor) and got.shape == expected.shape and got.is_floating_point() \
+        and bool(torch.allclose(got.detach().double(), expected.double(), rtol=1e-4, atol=1e-5))
+
+
+# The second_of_f_again mutant's diagnosis (kata.toml), said where f''(x) is checked to equal f'(x).
+SECOND_IS_FIRST = {
+    "en": "your f''(x) is f'(x), the derivative of f(x) (taken again, or returned twice). The second derivative is "
+          "the derivative of the first one: torch.autograd.grad(first.sum(), x), after a first call with "
+          "create_graph=True",
+    "ko": "f''(x)가 f(x)의 도함수인 f'(x)와 같습니다(f(x)를 다시 미분했거나 f'(x)를 두 번 반환했습니다). "
+          "2계 도함수는 1계 도함수를 미분한 것입니다: create_graph=True로 첫 번째 호출을 한 뒤 "
+          "torch.autograd.grad(first.sum(), x)"}
+
+
 @pytest.fixture
 def check_derivatives(sub, ref):
     def check(name, points):
@@ -176,7 +218,10 @@ def check_derivatives(sub, ref):
         expect(isinstance(result, tuple) and len(result) == 2,
                en=f"{call} must return the pair (f'(x), f''(x))",
                ko=f"{call}는 (f'(x), f''(x)) 두 값을 반환해야 합니다")
+        first, second = want["result"]
         for label, g, e in zip(("f'(x)", "f''(x)"), result, want["result"]):
+            if label == "f''(x)" and _same(g, first) and not _same(second, first):
+                fail(**SECOND_IS_FIRST)
             expect_close(g, e, dtype=points.dtype, condition=4, what=label)
         expect(got["x_grad_after"] is None,
                en="x.grad was filled: backward() was used. torch.autograd.grad returns the derivatives without "

@@ -28,6 +28,8 @@ def test_five_training_steps_float64(check_training):
 def test_target_random(check_target):
     gen = torch.Generator().manual_seed(43)
     check_target(torch.randn(4, generator=gen), torch.randn(6, 4, generator=gen), torch.randn(6, 4, generator=gen))
+    w, X1, X2 = (torch.randn(*shape, generator=gen, dtype=torch.float64) for shape in ((3,), (5, 3), (5, 3)))
+    check_target(w, X1, X2)
 
 
 @pytest.mark.hidden(points=1)

@@ -17,6 +17,11 @@ def _same(a, b) -> bool:
         and a.dtype == b.dtype and bool(torch.equal(a, b))
 
 
+def _signature(start: str, flag: str, value) -> str:
+    """How the call reads, with the flag left out when the spec leaves it out (None: the default runs)."""
+    return f"{start}, {flag}={value})" if value is not None else f"{start}) ({flag} left out)"
+
+
 def _expect_kind(report, want, call):
     got = report["type"]
     expect(got == want,
@@ -26,8 +31,8 @@ def _expect_kind(report, want, call):
 
 @pytest.fixture
 def check_add(sub, ref):
-    def check(x, value, inplace):
-        call = f"add_scalar(x, value, inplace={inplace})"
+    def check(x, value, inplace=None):
+        call = _signature("add_scalar(x, value", "inplace", inplace)
         got = sub.harness.add_report(x, value, inplace)
         want = ref.harness.add_report(x, value, inplace)
         _expect_kind(got, "Tensor", call)
@@ -44,6 +49,13 @@ def check_add(sub, ref):
                    ko=f"{call}가 x를 바꾸긴 했지만 다른 텐서를 반환했습니다. add_ 같은 in-place 메서드처럼 x 자신을 "
                       "반환하세요")
         else:
+            if inplace is None:   # the test checked inplace=False first: only the default can differ
+                expect(not x_changed,
+                       en=f"{call} changed its input x, though add_scalar(x, value, inplace=False) did not: the "
+                          "default must be inplace=False, as in the signature add_scalar(x, value, inplace=False)",
+                       ko=f"add_scalar(x, value, inplace=False)는 x를 바꾸지 않았는데 {call}는 입력 x를 "
+                          "바꿨습니다. 시그니처 add_scalar(x, value, inplace=False)처럼 기본값이 inplace=False여야 "
+                          "합니다")
             expect(not x_changed,
                    en=f"{call} changed its input x: an out-of-place operation must leave x as it was and return "
                       "a new tensor",
@@ -57,8 +69,8 @@ def check_add(sub, ref):
 
 @pytest.fixture
 def check_row(sub, ref):
-    def check(x, i, copy):
-        call = f"get_row(x, i, copy={copy})"
+    def check(x, i, copy=None):
+        call = _signature("get_row(x, i", "copy", copy)
         got = sub.harness.row_report(x, i, copy)
         want = ref.harness.row_report(x, i, copy)
         _expect_kind(got, "Tensor", call)
@@ -73,6 +85,13 @@ def check_row(sub, ref):
                    ko=f"{call}가 반환한 행이 여전히 x와 메모리를 공유합니다. 행에 값을 쓰자 x도 바뀌었습니다. "
                       "복사본은 x와 독립적이어야 합니다")
         else:
+            if copy is None:   # the test checked copy=False first: only the default can differ
+                expect(_same(got["x_after_writing_the_row"], want["x_after_writing_the_row"]),
+                       en=f"the row from {call} does not share memory with x, though get_row(x, i, copy=False) "
+                          "gives a view: the default must be copy=False, as in the signature "
+                          "get_row(x, i, copy=False)",
+                       ko=f"get_row(x, i, copy=False)는 뷰를 반환하는데 {call}가 반환한 행은 x와 메모리를 "
+                          "공유하지 않습니다. 시그니처 get_row(x, i, copy=False)처럼 기본값이 copy=False여야 합니다")
             expect(_same(got["x_after_writing_the_row"], want["x_after_writing_the_row"]),
                    en=f"the row from {call} does not share memory with x: writing into it left x unchanged. A view "
                       "must share x's memory",
@@ -83,8 +102,8 @@ def check_row(sub, ref):
 
 @pytest.fixture
 def check_from_numpy(sub, ref):
-    def check(values, copy):
-        call = f"numpy_to_tensor(a, copy={copy})"
+    def check(values, copy=None):
+        call = _signature("numpy_to_tensor(a", "copy", copy)
         got = sub.harness.from_numpy_report(values, copy)
         want = ref.harness.from_numpy_report(values, copy)
         _expect_kind(got, "Tensor", call)
@@ -98,6 +117,14 @@ def check_from_numpy(sub, ref):
                    ko=f"배열을 in-place로 바꾸자 {call}가 반환한 텐서도 바뀌었습니다. 배열과 메모리를 공유하고 "
                       "있는데, 여기서는 복사본이 필요합니다")
         else:
+            if copy is None:   # the test checked copy=False first: only the default can differ
+                expect(follows,
+                       en=f"the tensor from {call} did not change when the array was changed in place, though "
+                          "numpy_to_tensor(a, copy=False) shares the array's memory: the default must be copy=False, "
+                          "as in the signature numpy_to_tensor(a, copy=False)",
+                       ko=f"numpy_to_tensor(a, copy=False)는 배열과 메모리를 공유하는데, 배열을 in-place로 바꿔도 "
+                          f"{call}가 반환한 텐서는 그대로입니다. 시그니처 numpy_to_tensor(a, copy=False)처럼 "
+                          "기본값이 copy=False여야 합니다")
             expect(follows and _same(got["tensor_after_changing_the_array"], want["tensor_after_changing_the_array"]),
                    en=f"the tensor from {call} did not change when the array was changed in place: it is a copy, "
                       "but it must share the array's memory",
@@ -150,7 +177,11 @@ def check_total(sub, ref):
 @pytest.fixture
 def check_cast(sub, ref):
     def check(x, dtype):
-        expect_close(sub.cast(x, dtype), ref.cast(x, dtype),
+        got = sub.cast(x, dtype)
+        if isinstance(got, torch.Tensor) and got.dtype != dtype:
+            fail(f"cast(x, {dtype}) returned a {got.dtype} tensor: convert to the `dtype` you were given, x.to(dtype)",
+                 f"cast(x, {dtype})가 {got.dtype} 텐서를 반환했습니다. 인자로 받은 `dtype`으로 변환하세요: x.to(dtype)")
+        expect_close(got, ref.cast(x, dtype),
                      what={"en": f"cast(x, {dtype})", "ko": f"cast(x, {dtype})의 결과"})
     return check
 

@@ -52,3 +52,15 @@ def test_cast_float_to_int64(check_cast):
 @pytest.mark.public(points=2)
 def test_clip_a_parameter_in_place(check_clip):
     check_clip(torch.tensor([-3.0, -0.5, 0.25, 2.0]), 1.0)
+
+
+@pytest.mark.public(points=1)
+def test_flags_left_out_mean_false(check_add, check_row, check_from_numpy):
+    # Each flag given as False first, then left out: the default must behave the same.
+    check_add(X, 2.0, inplace=False)
+    check_add(X, 2.0)
+    check_row(X, 0, copy=False)
+    check_row(X, 0)
+    values = torch.tensor([4.0, 5.0])
+    check_from_numpy(values, copy=False)
+    check_from_numpy(values)
