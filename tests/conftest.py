@@ -14,6 +14,8 @@ COURSE = builtin_course_root()
 CHEATS = REPO / "tests" / "fixtures" / "cheats"
 SOFTMAX = COURSE / "katas" / "stable-softmax"
 SOFTMAX_REFERENCE = COURSE / "reference" / "stable_softmax.py"
+# The stable-softmax kata's total, as its kata.toml says (tests read it rather than repeat it).
+SOFTMAX_POINTS = round(next(kata.points for kata in load_course(COURSE).katas if kata.slug == "stable-softmax"))
 
 
 def course_python_files() -> list[Path]:

@@ -12,7 +12,7 @@ import pytest
 
 from torchkata import batch, engine
 from torchkata.catalogue import KataError, load_course
-from tests.conftest import CHEATS, REPO, SOFTMAX, SOFTMAX_REFERENCE, make_course
+from tests.conftest import CHEATS, REPO, SOFTMAX, SOFTMAX_POINTS, SOFTMAX_REFERENCE, make_course
 
 KATA = Path(sys.executable).parent / "kata"
 
@@ -21,7 +21,7 @@ CLASS = {
     **{f"ref{i}": SOFTMAX_REFERENCE for i in range(5)},
     **{f"stub{i}": SOFTMAX / "stub.py" for i in range(4)},
     "mut-nomax": SOFTMAX / "mutants" / "no_max_subtraction.py",
-    "mut-wrongdim": SOFTMAX / "mutants" / "max_wrong_dim_no_keepdim.py",
+    "mut-wrongdim": SOFTMAX / "mutants" / "max_without_keepdim.py",
     "mut-whole": SOFTMAX / "mutants" / "whole_tensor_normalisation.py",
     "crash-import": CHEATS / "exit_at_import.py",
     "crash-exit": CHEATS / "system_exit_mid_call.py",
@@ -90,7 +90,7 @@ def test_every_learner_gets_the_score_kata_check_gives(classroom, graded, worker
         alone = expected_by_file[source]
         assert [(t.name, t.status, t.points, t.diagnosis) for t in got.tests] == \
             [(t.name, t.status, t.points, t.diagnosis) for t in alone.tests], learner_id
-    assert all(results[f"ref{i}"].points == 21 for i in range(5))
+    assert all(results[f"ref{i}"].points == SOFTMAX_POINTS for i in range(5))
     for zero in ["stub0", "crash-import", "crash-exit", "hang1", "hang2", "subclass", "forged", "snoop"]:
         assert results[zero].points == 0, zero
     assert {t.status for t in results["hang1"].results[0].tests if t.kind == "spec"} == {"timeout"}
@@ -190,7 +190,7 @@ def test_gradescope_run_autograder_writes_results(tmp_path, classroom):
                           text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     results = json.loads((autograder / "results" / "results.json").read_text())
-    assert results["score"] == 21
+    assert results["score"] == SOFTMAX_POINTS
     assert all(test["status"] == "passed" for test in results["tests"] if "status" in test)
 
 

@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from torchkata.cli import main
 from torchkata.i18n import display_width
-from tests.conftest import SOFTMAX, SOFTMAX_REFERENCE
+from tests.conftest import SOFTMAX, SOFTMAX_POINTS, SOFTMAX_REFERENCE
 
 
 @pytest.fixture
@@ -32,7 +32,7 @@ def test_list_shows_the_catalogue(run):
     result = run("list")
     assert result.exit_code == 0
     assert "stable-softmax" in result.output and "A numerically stable softmax" in result.output
-    assert "not started" in result.output and "21 pts" in result.output
+    assert "not started" in result.output and f"{SOFTMAX_POINTS} pts" in result.output
 
 
 def test_list_in_korean_uses_korean_units(run):
@@ -94,17 +94,17 @@ def test_hints_are_progressive_and_wrapped_to_the_terminal(run, workspace):
 def test_check_stub_exits_1_and_reference_exits_0_with_the_solution(run, workspace):
     run("next", "stable-softmax")
     failed = run("check")
-    assert failed.exit_code == 1 and "Score: 0/21" in failed.output
+    assert failed.exit_code == 1 and f"Score: 0/{SOFTMAX_POINTS}" in failed.output
     assert "Not written yet in submissions/stable_softmax.py" in failed.output
     assert re.search(r"! stable_softmax\(\)\s+line 13, \d+ tests", failed.output)        # one line, not one per test
     assert "test_small_values" not in failed.output and "your code raised NotImplementedError" not in failed.output
     shutil.copy(SOFTMAX_REFERENCE, workspace / "submissions" / "stable_softmax.py")
     passed = run("check", "stable-softmax")
-    assert passed.exit_code == 0 and "Score: 21/21" in passed.output and "All tests passed." in passed.output
+    assert passed.exit_code == 0 and f"Score: {SOFTMAX_POINTS}/{SOFTMAX_POINTS}" in passed.output and "All tests passed." in passed.output
     assert "Solved! Run `kata next`" in passed.output and "reference solution" in passed.output
     assert (workspace / "solutions" / "stable_softmax.py").read_text() == SOFTMAX_REFERENCE.read_text()
     state = progress(workspace)["katas"]["stable-softmax"]
-    assert state["solved"] and state["best_points"] == 21
+    assert state["solved"] and state["best_points"] == SOFTMAX_POINTS
     assert "✓ solved" in run("list").output
 
 
@@ -147,7 +147,8 @@ def test_check_cuda_without_cuda_says_not_run_and_exits_1(run, workspace):
     assert "field 'points'" not in result.output and "All tests passed" not in result.output
     assert "1 CUDA test (1 point) not run: this machine has no CUDA" in result.output
     assert re.search(r"test_keeps_dtype_and_device\[cuda\] \(hidden\)\s+-/1\s+not run", result.output)
-    assert "Score: 20/20 (1 point not run)" in result.output              # the table's 20 points, and the one not run
+    shown = SOFTMAX_POINTS - 1        # the table's points, and the one not run
+    assert f"Score: {shown}/{shown} (1 point not run)" in result.output
 
 
 def test_check_cuda_on_a_cpu_only_kata_says_not_run(run, workspace):
@@ -158,7 +159,7 @@ def test_check_cuda_on_a_cpu_only_kata_says_not_run(run, workspace):
     result = run("check", "stable-softmax", "--device", "all", "--json")
     data = json.loads(result.output)
     assert {t["status"] for t in data["tests"] if t["device"] == "cuda"} == {"skipped"}
-    assert data["totals"]["points"] == data["totals"]["max_points"] == 21
+    assert data["totals"]["points"] == data["totals"]["max_points"] == SOFTMAX_POINTS
 
 
 def test_missing_submission_is_exit_2_with_advice(run):

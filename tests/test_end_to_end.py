@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CHEATS, SOFTMAX_REFERENCE
+from tests.conftest import CHEATS, SOFTMAX_POINTS, SOFTMAX_REFERENCE
 
 KATA = Path(sys.executable).parent / "kata"
 
@@ -31,13 +31,13 @@ def test_learner_journey(workspace):
 
     stub = kata(workspace, "check", "stable-softmax")
     assert stub.returncode == 1, stub.stdout + stub.stderr
-    assert "Score: 0/21" in stub.stdout
+    assert f"Score: 0/{SOFTMAX_POINTS}" in stub.stdout
 
     submission.write_text(SOFTMAX_REFERENCE.read_text())
     solved = kata(workspace, "check", "stable-softmax", "--json")
     assert solved.returncode == 0, solved.stdout + solved.stderr
     data = json.loads(solved.stdout)
-    assert data["totals"]["points"] == data["totals"]["max_points"] == 21
+    assert data["totals"]["points"] == data["totals"]["max_points"] == SOFTMAX_POINTS
     assert data["solved"] is True and data["isolation"]["level"] in ("strong", "partial", "basic")
 
     hint = kata(workspace, "hint", "--lang", "ko")

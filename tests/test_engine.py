@@ -11,7 +11,7 @@ from torchkata import engine
 from torchkata.catalogue import KataError, load_course
 from torchkata.confinement import landlock_abi
 from torchkata.results import KataResult
-from tests.conftest import CHEATS, REPO, SOFTMAX_REFERENCE
+from tests.conftest import CHEATS, REPO, SOFTMAX_POINTS, SOFTMAX_REFERENCE
 
 
 @pytest.fixture(scope="module")
@@ -240,9 +240,9 @@ def test_cuda_specs_say_not_run_without_cuda(course, softmax, worker):
 def test_points_mismatch_is_a_kata_error(course_copy, worker):
     root = course_copy()
     toml = root / "katas" / "stable-softmax" / "kata.toml"
-    toml.write_text(toml.read_text().replace("points = 21", "points = 30"))
+    toml.write_text(toml.read_text().replace(f"points = {SOFTMAX_POINTS}", "points = 30"))
     course = load_course(root)
-    with pytest.raises(KataError, match="field 'points' is 30, but the spec tests carry 21 points"):
+    with pytest.raises(KataError, match=f"field 'points' is 30, but the spec tests carry {SOFTMAX_POINTS} points"):
         grade(course, course.get("stable-softmax"), worker, toml.parent / "stub.py")
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SOFTMAX, SOFTMAX_REFERENCE, make_course
+from tests.conftest import REPO, SOFTMAX, SOFTMAX_POINTS, SOFTMAX_REFERENCE, make_course
 from tests.hostile import hostile_learner
 from tests.test_exporters import make_class
 from torchkata.exporters import gradescope
@@ -155,7 +155,7 @@ def run_autograder(layout, tmp_path: Path, files: dict[str, Path], **env) -> tup
 def test_a_nested_upload_grades_the_learners_own_file_and_names_the_stale_copy(layout, tmp_path):
     document, text = run_autograder(layout, tmp_path, {"hw1/submissions/stable_softmax.py": SOFTMAX_REFERENCE,
                                                        "backup/stable_softmax.py": STUB})
-    assert document["score"] == 21 and all(test["status"] == "passed" for test in document["tests"])
+    assert document["score"] == SOFTMAX_POINTS and all(test["status"] == "passed" for test in document["tests"])
     assert "graded hw1/submissions/stable_softmax.py; set aside backup/stable_softmax.py" in document["output"]
     base, root = layout
     for secret in ("torchkata-gradescope-", str(tmp_path), str(root), "/autograder"):

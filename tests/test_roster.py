@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from torchkata import batch
 from torchkata.catalogue import KataError
+from tests.conftest import SOFTMAX_POINTS
 from torchkata.cli import main
 from torchkata.roster import read_roster
 
@@ -173,5 +174,5 @@ def test_kata_grade_grades_a_class_whose_ids_collide_and_names_them(tmp_path, co
     results = {json.loads(p.read_text())["source"]: json.loads(p.read_text())
                for p in (tmp_path / "grades" / "learners").glob("*.json")}
     assert len(results) == 2
-    assert results[str(folders[0])]["points"] == 21 and results[str(folders[1])]["points"] == 0
+    assert results[str(folders[0])]["points"] == SOFTMAX_POINTS and results[str(folders[1])]["points"] == 0
     assert all(data["learner"].startswith("김민준-") for data in results.values())

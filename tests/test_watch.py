@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from torchkata.i18n import display_width
-from tests.conftest import REPO, SOFTMAX, SOFTMAX_REFERENCE
+from tests.conftest import REPO, SOFTMAX, SOFTMAX_POINTS, SOFTMAX_REFERENCE
 from tests.ptydrive import PtySession, save, strip_ansi
 
 KATA = Path(sys.executable).parent / "kata"
@@ -27,14 +27,14 @@ def start(workspace, *args, **env):
 def test_watch_grades_each_save_shows_the_solution_and_quits_with_q(workspace, how):
     session = start(workspace)
     try:
-        first = session.expect(r"Score: 0/21[\s\S]*?" + SCREEN_END)
+        first = session.expect(rf"Score: 0/{SOFTMAX_POINTS}[\s\S]*?" + SCREEN_END)
         assert "NotImplementedError" in first and "keys: h hint" in first
         submission = workspace / "submissions" / "stable_softmax.py"
         save(submission, (SOFTMAX / "mutants" / "whole_tensor_normalisation.py").read_text(), how)
-        wrong = session.expect(r"Score: \d+/21[\s\S]*?" + SCREEN_END)
-        assert "Likely mistake: the whole tensor sums to 1" in wrong and "Score: 21/21" not in wrong
+        wrong = session.expect(rf"Score: \d+/{SOFTMAX_POINTS}[\s\S]*?" + SCREEN_END)
+        assert "Likely mistake: the whole tensor sums to 1" in wrong and f"Score: {SOFTMAX_POINTS}/{SOFTMAX_POINTS}" not in wrong
         save(submission, SOFTMAX_REFERENCE.read_text(), how)
-        right = session.expect(r"Score: 21/21[\s\S]*?" + SCREEN_END)
+        right = session.expect(rf"Score: {SOFTMAX_POINTS}/{SOFTMAX_POINTS}[\s\S]*?" + SCREEN_END)
         assert "The reference solution, for comparison" in right and "Press n for the next kata" in right
         assert (workspace / "solutions" / "stable_softmax.py").exists()
         session.type("q")
@@ -52,12 +52,12 @@ def test_watch_survives_submissions_that_crash_hang_or_kill_their_process(worksp
         session.expect(SCREEN_END)
         submission = workspace / "submissions" / "stable_softmax.py"
         save(submission, "import os\n\ndef stable_softmax(x, dim=-1):\n    os.kill(os.getpid(), 9)\n")
-        killed = session.expect(r"Score: 0/21[\s\S]*?" + SCREEN_END)
+        killed = session.expect(rf"Score: 0/{SOFTMAX_POINTS}[\s\S]*?" + SCREEN_END)
         assert "SIGKILL" in killed
         save(submission, "import os\nos._exit(3)\n")
-        assert "exited with code 3" in session.expect(r"Score: 0/21[\s\S]*?" + SCREEN_END)
+        assert "exited with code 3" in session.expect(rf"Score: 0/{SOFTMAX_POINTS}[\s\S]*?" + SCREEN_END)
         save(submission, SOFTMAX_REFERENCE.read_text())
-        session.expect(r"Score: 21/21[\s\S]*?" + SCREEN_END)
+        session.expect(rf"Score: {SOFTMAX_POINTS}/{SOFTMAX_POINTS}[\s\S]*?" + SCREEN_END)
         session.type("q")
         assert session.wait() == 0
     finally:
@@ -68,13 +68,13 @@ def test_watch_survives_submissions_that_crash_hang_or_kill_their_process(worksp
 def test_watch_keys_in_korean(workspace):
     session = start(workspace, "--lang", "ko")
     try:
-        session.expect(r"점수: 0/21[\s\S]*?" + KOREAN_END)
+        session.expect(rf"점수: 0/{SOFTMAX_POINTS}[\s\S]*?" + KOREAN_END)
         session.type("h")
         assert "힌트 1/3" in session.expect(r"힌트 1/3[\s\S]*?\n")
         session.type("r")
         session.expect("맞으면 y를 누르세요")
         session.type("y")
-        session.expect(r"점수: 0/21[\s\S]*?" + KOREAN_END)
+        session.expect(rf"점수: 0/{SOFTMAX_POINTS}[\s\S]*?" + KOREAN_END)
         session.type("n")
         session.expect(r"kata watch — (?!stable-softmax)")
         session.type("q")
@@ -164,7 +164,7 @@ def test_watch_n_goes_where_kata_next_goes_and_r_says_where_the_backup_is(worksp
         session.expect(SCREEN_END)
         submission = workspace / "submissions" / "stable_softmax.py"
         save(submission, "# my attempt\n")
-        session.expect(r"Score: 0/21[\s\S]*?" + SCREEN_END)
+        session.expect(rf"Score: 0/{SOFTMAX_POINTS}[\s\S]*?" + SCREEN_END)
         session.type("r")
         session.expect("Press y to confirm")
         session.type("y")

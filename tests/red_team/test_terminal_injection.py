@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from torchkata.text import is_clean
-from tests.conftest import COURSE, SOFTMAX_REFERENCE
+from tests.conftest import COURSE, SOFTMAX_POINTS, SOFTMAX_REFERENCE
 from tests.red_team.released import kata
 
 pytestmark = pytest.mark.slow
@@ -63,7 +63,7 @@ def checked(tmp_path_factory):
 def test_the_terminal_report_holds_no_control_character(checked):
     terminal, _ = checked
     assert terminal.returncode == 1, terminal.stdout + terminal.stderr
-    assert "Score: 0/21" in terminal.stdout and "owned" in terminal.stdout      # the learner's text is there...
+    assert f"Score: 0/{SOFTMAX_POINTS}" in terminal.stdout and "owned" in terminal.stdout      # the learner's text is there...
     assert unsafe(terminal.stdout + terminal.stderr) == []                        # ...but nothing it controls
 
 
@@ -71,7 +71,7 @@ def test_learner_text_cannot_pose_as_the_reports_own_lines(checked):
     terminal, _ = checked
     lines = terminal.stdout.splitlines()
     assert not any(line.startswith(("All tests passed", "Score: 21")) for line in lines)
-    assert [line for line in lines if line.startswith("Score:")] == ["Score: 0/21"]
+    assert [line for line in lines if line.startswith("Score:")] == [f"Score: 0/{SOFTMAX_POINTS}"]
 
 
 def test_the_json_report_holds_only_clean_text(checked):
