@@ -105,4 +105,6 @@ def summary_lines(result: KataResult) -> list[str]:
     if isolation.get("mechanisms"):
         lines.append(click.style(f"{t('isolation', lang)}: {isolation['level']} ({', '.join(isolation['mechanisms'])})",
                                  fg="bright_black"))
+    if isolation.get("missing"):
+        lines.append(click.style(f"{t('isolation_missing', lang)}: {'; '.join(isolation['missing'])}", fg="bright_black"))
     return lines
