@@ -79,7 +79,7 @@ from torchkata.launcher import IsolationTooWeak, Limits, ProbeTargets, Sandbox, 
 from torchkata.implementations import Job, LearnerRunner  # noqa: E402
 from torchkata.launcher import Call  # noqa: E402
 
-ALL_PROBES = {"pid_one": True, "host_processes_hidden": True, "signals_contained": True, "limits_locked": True,
+ALL_PROBES = {"own_pid_namespace": True, "host_processes_hidden": True, "signals_contained": True, "limits_locked": True,
               "unprivileged": True, "nproc": 17, "host_files_hidden": True, "host_unchanged": True,
               "host_sockets_unreachable": True, "sibling_sockets_unreachable": True, "network_unreachable": True,
               "errors": {"scratch": "EACCES", "tcp": "EACCES", "sibling": "EPERM"}}
@@ -123,7 +123,7 @@ def test_unavailable_mechanisms_are_named_with_the_kernels_reason():
     jail = {name: why for name in JAIL}
     setup = {**SETUP, "landlock-fs": "landlock: not supported by this kernel",
              "landlock-net": "landlock: not supported by this kernel", "mount-namespace": why}
-    probes = {**ALL_PROBES, "pid_one": False, "errors": {}}
+    probes = {**ALL_PROBES, "own_pid_namespace": False, "errors": {}}
     outside = {**ALL_OUTSIDE, "namespaces": {k: False for k in ALL_OUTSIDE["namespaces"]}}
     report = isolation.report(jail, setup, probes, outside)
     assert f"pid-namespace: {why}" in report["missing"]

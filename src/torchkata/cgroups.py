@@ -18,7 +18,8 @@ import errno
 import os
 import secrets
 import signal
-import time
+import subprocess
+import sys
 from dataclasses import dataclass, field
 
 
@@ -41,6 +42,7 @@ class CgroupRoot:
     def __init__(self, version: int, bases: dict[str, str], why: dict[str, str]):
         self.version, self.bases, self.why = version, bases, why
         self._count = 0
+        self._mounts: dict[str, tuple[str, str]] | None = None
         self._leftover: list[str] = []
 
     @classmethod
@@ -66,7 +68,9 @@ class CgroupRoot:
                 why[controller] = f"cgroup: the {controller} controller is not mounted (cgroup v1)"
                 continue
             mount, root = mounts[controller]
-            base = os.path.join(mount, _relative(own.get(controller, "/"), root), name)
+            parent = os.path.join(mount, _relative(own.get(controller, "/"), root))
+            cls.sweep_stale(parent)
+            base = os.path.join(parent, name)
             try:
                 os.mkdir(base)
                 bases[controller] = base
@@ -88,6 +92,7 @@ class CgroupRoot:
                     if parent != mountpoint:
                         continue
                     _write(os.path.join(parent, "cgroup.subtree_control"), "+memory +pids")
+                cls.sweep_stale(parent)
                 base = os.path.join(parent, name)
                 os.mkdir(base)
                 try:
@@ -154,7 +159,9 @@ class CgroupRoot:
         except OSError as exc:
             placement.why_memory = placement.why_pids = f"cgroup: the child's cgroups cannot be read ({exc.strerror})"
             return
-        mounts = _cgroup_mounts()
+        if self._mounts is None:
+            self._mounts = _cgroup_mounts()
+        mounts = self._mounts
         for controller, path in made.items():
             key = controller if self.version == 1 else ""
             mount, root = mounts.get(key, ("", "/"))
@@ -199,26 +206,76 @@ class CgroupRoot:
         self._leftover += placement.paths
         placement.paths = []
 
-    def _remove_leftovers(self, wait: float = 0.0) -> None:
-        deadline = time.monotonic() + wait
-        while True:
-            self._leftover = [path for path in self._leftover if not _rmdir(path)]
-            if not self._leftover or time.monotonic() >= deadline:
-                return
-            time.sleep(0.02)
+    def _remove_leftovers(self) -> None:
+        """rmdir the cgroups of killed children that have gone by now (the others wait for the next try)."""
+        self._leftover = [path for path in self._leftover if not _rmdir(path)]
 
     def close(self) -> None:
-        """Remove every child cgroup (waiting a little for killed children to be gone) and the bases."""
+        """Remove every child cgroup and the bases. A child killed a moment ago is still being torn
+        down (tens of milliseconds): what cannot be removed yet is left to a detached process, so that
+        `kata check` need not wait for it."""
         for base in set(self.bases.values()):
             try:
                 self._leftover += [os.path.join(base, n) for n in os.listdir(base) if n.startswith("c")
                                    and os.path.isdir(os.path.join(base, n))]
             except OSError:
                 pass
-        self._remove_leftovers(wait=2.0)
-        for base in set(self.bases.values()):
+        self._remove_leftovers()
+        left = [*self._leftover, *sorted(set(self.bases.values()))]
+        self._leftover, self.bases = [], {}
+        left = [path for path in left if not _rmdir(path)]
+        if left:
+            subprocess.Popen([sys.executable, "-I", "-c", _REMOVE_LATER, *left], start_new_session=True,
+                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    @staticmethod
+    def sweep_stale(parent: str) -> None:
+        """Remove what a launcher that died before closing left in ``parent`` (its pid is in the name)."""
+        try:
+            names = [n for n in os.listdir(parent) if n.startswith("torchkata-")]
+        except OSError:
+            return
+        for name in names:
+            try:
+                pid = int(name.split("-")[1])
+                os.kill(pid, 0)
+                continue                      # its launcher still runs
+            except (ValueError, IndexError):
+                continue
+            except ProcessLookupError:
+                pass
+            except OSError:
+                continue
+            base = os.path.join(parent, name)
+            for child in _listdir(base):
+                _rmdir(os.path.join(base, child))
             _rmdir(base)
-        self.bases = {}
+
+
+_REMOVE_LATER = """
+import os, sys, time
+left = sys.argv[1:]
+for _ in range(200):
+    kept = []
+    for path in left:
+        try:
+            os.rmdir(path)
+        except FileNotFoundError:
+            pass
+        except OSError:
+            kept.append(path)
+    left = kept
+    if not left:
+        break
+    time.sleep(0.05)
+"""
+
+
+def _listdir(path: str) -> list[str]:
+    try:
+        return [n for n in os.listdir(path) if os.path.isdir(os.path.join(path, n))]
+    except OSError:
+        return []
 
 
 def _both(why: str) -> dict[str, str]:

@@ -100,13 +100,21 @@ class Jail:
 
     ``status`` maps each zygote-level mechanism to "" when it is in place, else the reason it is
     not; the hello reports it and the level is still decided by the children's probes.
+
+    Each child is process 2 of a PID namespace of its own, whose process 1 (its *init*) is a small
+    process made by :class:`InitFactory`: the child dies of its own signals like any process (a
+    namespace's process 1 ignores them), and when it ends the zygote kills its init, which ends every
+    process the child started. Without the factory the child is process 1 itself.
     """
 
-    def __init__(self, status: dict[str, str], own_pid_namespace: int = -1, root: bool = False):
+    def __init__(self, status: dict[str, str], own_pid_namespace: int = -1, root: bool = False,
+                 factory: "InitFactory | None" = None):
         self.status = status
         self._own_pid_namespace = own_pid_namespace
         self.root = root                       # the learner is mapped to HOST_LEARNER_UID
         self.views = Views() if not status.get("mount-namespace") else None
+        self.factory = factory
+        self._inits: dict[int, int] = {}       # child pid -> the pid of its namespace's process 1
 
     @classmethod
     def without(cls, why: str) -> "Jail":
@@ -121,27 +129,168 @@ class Jail:
         return (HOST_LEARNER_UID, HOST_LEARNER_GID) if self.root and self.namespaces else None
 
     def fork(self) -> int:
-        """os.fork(), the child being process 1 of a PID namespace of its own where one can be made."""
+        """os.fork(), the child in a PID namespace of its own where one can be made."""
         if self._own_pid_namespace < 0:
             return os.fork()
-        _unshare(_CLONE_NEWPID, "unshare(CLONE_NEWPID)")
+        init = self.factory.take() if self.factory is not None else None
+        try:
+            if init is not None:
+                self._join_namespace_of(init)
+            else:
+                _unshare(_CLONE_NEWPID, "unshare(CLONE_NEWPID)")
+        except (JailError, OSError):         # e.g. user.max_pid_namespaces reached: the probes will say so
+            self._kill(init)
+            return os.fork()
         try:
             pid = os.fork()
         except BaseException:
             self._back_to_own_pid_namespace()
+            self._kill(init)
             raise
         if pid:
             self._back_to_own_pid_namespace()   # the next child gets a namespace of its own again
+            if init is not None:
+                self._inits[pid] = init
         return pid
+
+    def ended(self, pid: int) -> None:
+        """A child ended or is being killed: end its namespace, and with it whatever it started."""
+        self._kill(self._inits.pop(pid, None))
+
+    def _join_namespace_of(self, init: int) -> None:
+        fd = os.pidfd_open(init)
+        try:
+            _check(_LIBC.setns(ctypes.c_int(fd), ctypes.c_int(_CLONE_NEWPID)), "setns(pid of the init)")
+        finally:
+            os.close(fd)
+
+    @staticmethod
+    def _kill(init: int | None) -> None:
+        if init is not None:
+            try:
+                os.kill(init, signal.SIGKILL)
+            except OSError:
+                pass
 
     def _back_to_own_pid_namespace(self) -> None:
         _check(_LIBC.setns(ctypes.c_int(self._own_pid_namespace), ctypes.c_int(_CLONE_NEWPID)), "setns(pid)")
+
+    def for_subzygote(self) -> socket.socket | None:
+        """A connection of its own to the factory, for a sub-zygote about to be forked."""
+        return self.factory.new_connection() if self.factory is not None else None
+
+    def in_subzygote(self, connection: socket.socket | None) -> None:
+        self._inits.clear()
+        if self.factory is not None:
+            self.factory.use(connection)
 
     def forget_in_child(self) -> None:
         """In a confined child: close what only the zygote needs."""
         if self._own_pid_namespace >= 0:
             os.close(self._own_pid_namespace)
             self._own_pid_namespace = -1
+        if self.factory is not None:
+            self.factory.close()
+            self.factory = None
+
+
+class InitFactory:
+    """A small process, forked before torch is imported, that makes the process 1 of each child's
+    PID namespace (a fork of itself: cheap) ahead of time; the zygote asks for one per child."""
+
+    def __init__(self) -> None:
+        ours, theirs = socket.socketpair()
+        self.pid = os.fork()
+        if self.pid == 0:
+            ours.close()
+            code = 0
+            try:
+                _serve_inits(theirs)
+            except BaseException:          # noqa: BLE001 — the zygote then forks without it
+                code = 70
+            finally:
+                os._exit(code)
+        theirs.close()
+        self._connection = ours
+
+    def take(self) -> int | None:
+        """A fresh namespace's process 1 (its pid here), or None when the factory cannot give one."""
+        try:
+            self._connection.sendall(b"i")
+            reply = self._connection.recv(4)
+        except OSError:
+            return None
+        pid = int.from_bytes(reply, "little", signed=True) if len(reply) == 4 else -1
+        return pid if pid > 0 else None
+
+    def new_connection(self) -> socket.socket | None:
+        ours, theirs = socket.socketpair()
+        try:
+            socket.send_fds(self._connection, [b"c"], [theirs.fileno()])
+        except OSError:
+            ours.close()
+            return None
+        finally:
+            theirs.close()
+        return ours
+
+    def use(self, connection: socket.socket | None) -> None:
+        self._connection.close()
+        self._connection = connection if connection is not None else socket.socket()
+
+    def close(self) -> None:
+        self._connection.close()
+
+
+def _serve_inits(first: socket.socket) -> None:
+    import select
+    _LIBC.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)           # the kernel reaps the inits
+    own = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    connections = [first]
+    ready = _make_init(own, connections)
+    while connections:
+        for connection in select.select(connections, [], [])[0]:
+            try:
+                data, fds, _, _ = socket.recv_fds(connection, 1, 1)
+            except OSError:
+                data, fds = b"", []
+            if not data:
+                connections.remove(connection)
+                connection.close()
+            elif data == b"c" and fds:
+                connections.append(socket.socket(fileno=fds[0]))
+            else:
+                connection.sendall(ready.to_bytes(4, "little", signed=True))
+                ready = _make_init(own, connections)
+
+
+def _make_init(own: int, connections: list) -> int:
+    try:
+        _unshare(_CLONE_NEWPID, "unshare(CLONE_NEWPID)")
+    except JailError:
+        return -1
+    pid = os.fork()
+    if pid == 0:
+        for connection in connections:
+            connection.close()
+        os.close(own)
+        _be_init()
+    _check(_LIBC.setns(ctypes.c_int(own), ctypes.c_int(_CLONE_NEWPID)), "setns(pid)")
+    return pid
+
+
+def _be_init() -> None:
+    """Process 1 of a child's namespace: reap whatever is orphaned there, until killed."""
+    signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
+    while True:
+        signal.sigwait({signal.SIGCHLD})
+        try:
+            while os.waitpid(-1, os.WNOHANG)[0]:
+                pass
+        except ChildProcessError:
+            pass
 
 
 def enter_jail(close_in_parent: tuple[int, ...] = ()) -> Jail:
@@ -164,8 +313,10 @@ def enter_jail(close_in_parent: tuple[int, ...] = ()) -> Jail:
     if not status["pid-namespace"]:
         _become_process_one(close_in_parent)
     status["mount-namespace"] = _own_mount_namespace()
-    own = -1 if status["pid-namespace"] else os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
-    return Jail(status, own, root)
+    if status["pid-namespace"]:
+        return Jail(status, -1, root)
+    own = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
+    return Jail(status, own, root, InitFactory() if hasattr(os, "pidfd_open") else None)
 
 
 def _userns_reason(exc: JailError) -> str:
@@ -300,7 +451,7 @@ def build_view(where: str, roots: list[str], hidden: list[str], sandbox_parent: 
     minimal /dev, and empty mount points for /proc, /tmp and the sandbox's parent."""
     _mount("tmpfs", where, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=755,size=1m")
     for root in _outermost(roots):
-        _bind_read_only(root, where + root)
+        _bind_read_only(root, where + root, recursive=root != "/sys")    # not the cgroup mounts below /sys
     for link in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):   # merged-/usr systems
         if os.path.islink(link) and not os.path.lexists(where + link):
             os.symlink(os.readlink(link), where + link)
@@ -601,6 +752,9 @@ def read_only_roots() -> list[str]:
     """What learner code may read: the Python installation, system libraries, GPU device nodes."""
     paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
     paths.update(p for p in sys.path if p and os.path.isdir(p))
+    # Libraries the launcher passed on (CUDA's, in some installations), where they live outside these.
+    passed = [*os.environ.get("LD_LIBRARY_PATH", "").split(":"), os.environ.get("CUDA_HOME", "")]
+    paths.update(p for p in passed if p.startswith("/") and p.rstrip("/").count("/") >= 2 and not p.startswith("/tmp"))
     paths.update(["/usr", "/lib", "/lib64", "/etc/ld.so.cache", "/etc/localtime", "/dev/null", "/dev/urandom",
                   "/dev/zero"])
     # CUDA reads the PCI devices in /sys; without a GPU only the CPU topology is needed.
@@ -711,8 +865,8 @@ def run_probes(targets: dict, sandbox: str) -> dict:
     """
     errors: dict[str, str] = {}
     probes = {
-        "pid_one": os.getpid() == 1,
-        "host_processes_hidden": not [p for p in _listdir("/proc") if p.isdigit() and int(p) != os.getpid()],
+        "own_pid_namespace": os.getppid() == 0,          # the zygote, its parent, is outside its namespace
+        "host_processes_hidden": not [p for p in _listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())],
         "signals_contained": _blocked(errors, "signal", lambda: os.kill(int(targets["launcher_pid"]), 0)),
         "limits_locked": _limits_locked(),
         "unprivileged": _unprivileged(),

@@ -79,7 +79,7 @@ def report(jail: dict, setup: dict, probes: dict, outside: dict) -> dict:
         "memory_limit": bool(cgroup.get("memory")),
         "pids_limit": bool(cgroup.get("pids")),
     }
-    own_pid_namespace = probes.get("pid_one") is True and spaces.get("pid") is True
+    own_pid_namespace = probes.get("own_pid_namespace") is True and spaces.get("pid") is True
     checks["descendants_end"] = own_pid_namespace or checks["pids_limit"]   # the namespace, or the cgroup, is killed
     landlock = setup.get("landlock-abi", "")
     confirmed = {

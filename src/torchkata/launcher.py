@@ -411,6 +411,7 @@ class ChildProcess:
         owner = worker.learner_host_ids()
         if owner is not None:        # the learner's uid is not ours: it must be able to write its sandbox
             os.chown(sandbox.path, *owner)
+            os.chown(sandbox.file, *owner)
         self.pid, self.channel = worker.fork(job)
         self.dead = False
         self.failure: Outcome | None = None        # the timeout or crash that ended this child
@@ -577,12 +578,18 @@ class ChildProcess:
         self.kill()
 
 
+_NAMESPACE_KINDS = ("user", "pid", "mnt", "net", "ipc", "uts")
+_own_namespaces: dict[str, str] = {}
+
+
 def _namespaces_differ(pid: int) -> dict[str, bool | None]:
     """For each namespace kind, whether the child's differs from ours (None: not readable)."""
+    if not _own_namespaces:
+        _own_namespaces.update({kind: os.readlink(f"/proc/self/ns/{kind}") for kind in _NAMESPACE_KINDS})
     out: dict[str, bool | None] = {}
-    for kind in ("user", "pid", "mnt", "net", "ipc", "uts"):
+    for kind in _NAMESPACE_KINDS:
         try:
-            out[kind] = os.readlink(f"/proc/{pid}/ns/{kind}") != os.readlink(f"/proc/self/ns/{kind}")
+            out[kind] = os.readlink(f"/proc/{pid}/ns/{kind}") != _own_namespaces[kind]
         except OSError:
             out[kind] = None
     return out

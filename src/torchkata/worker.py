@@ -228,9 +228,11 @@ def _start_subzygote(modules: frozenset, preloaded: tuple[str, ...], controls: l
                      subzygotes: dict) -> socket.socket:
     """Fork a zygote that also imports ``modules``; it forks the children of the jobs that need them."""
     ours, theirs = socket.socketpair()
+    factory = _JAIL.for_subzygote()
     if os.fork() == 0:
         for other in [*controls, *subzygotes.values(), ours]:
             other.close()
+        _JAIL.in_subzygote(factory)
         _ended.clear()
         _forgotten.clear()
         code = 70
@@ -241,6 +243,8 @@ def _start_subzygote(modules: frozenset, preloaded: tuple[str, ...], controls: l
         finally:
             os._exit(code)
     theirs.close()
+    if factory is not None:
+        factory.close()
     subzygotes[modules] = ours
     return ours
 
@@ -352,6 +356,7 @@ def _collect_ended() -> None:
             return
         if pid == 0:
             return
+        _JAIL.ended(pid)                  # its namespace ends: whatever it started ends too
         if pid in _forgotten:
             _forgotten.discard(pid)
         else:
@@ -364,6 +369,7 @@ def _kill(pid: int) -> None:
     if _ended.pop(pid, None) is not None:
         return
     _signal_child(pid)
+    _JAIL.ended(pid)
     _forgotten.add(pid)
 
 
@@ -381,6 +387,7 @@ def _reap(pid: int) -> dict:
     if pid in _ended:
         return _ended.pop(pid)
     _signal_child(pid)
+    _JAIL.ended(pid)
     try:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
