@@ -132,13 +132,17 @@ class Jail:
         """os.fork(), the child in a PID namespace of its own where one can be made."""
         if self._own_pid_namespace < 0:
             return os.fork()
-        init = self.factory.take() if self.factory is not None else None
+        made = self.factory.take() if self.factory is not None else None
+        init = made[0] if made else None
         try:
-            if init is not None:
-                self._join_namespace_of(init)
+            if made:
+                try:
+                    _check(_LIBC.setns(ctypes.c_int(made[1]), ctypes.c_int(_CLONE_NEWPID)), "setns(pid)")
+                finally:
+                    os.close(made[1])
             else:
                 _unshare(_CLONE_NEWPID, "unshare(CLONE_NEWPID)")
-        except (JailError, OSError):         # e.g. user.max_pid_namespaces reached: the probes will say so
+        except JailError:                    # e.g. user.max_pid_namespaces reached: the probes will say so
             self._kill(init)
             return os.fork()
         try:
@@ -156,13 +160,6 @@ class Jail:
     def ended(self, pid: int) -> None:
         """A child ended or is being killed: end its namespace, and with it whatever it started."""
         self._kill(self._inits.pop(pid, None))
-
-    def _join_namespace_of(self, init: int) -> None:
-        fd = os.pidfd_open(init)
-        try:
-            _check(_LIBC.setns(ctypes.c_int(fd), ctypes.c_int(_CLONE_NEWPID)), "setns(pid of the init)")
-        finally:
-            os.close(fd)
 
     @staticmethod
     def _kill(init: int | None) -> None:
@@ -202,7 +199,9 @@ class InitFactory:
         ours, theirs = socket.socketpair()
         self.pid = os.fork()
         if self.pid == 0:
-            ours.close()
+            keep = theirs.fileno()
+            os.closerange(3, keep)           # the zygote's control socket above all: only the zygote holds it
+            os.closerange(keep + 1, 1 << 16)
             code = 0
             try:
                 _serve_inits(theirs)
@@ -212,16 +211,26 @@ class InitFactory:
                 os._exit(code)
         theirs.close()
         self._connection = ours
+        self._asked = False
 
-    def take(self) -> int | None:
-        """A fresh namespace's process 1 (its pid here), or None when the factory cannot give one."""
+    def take(self) -> tuple[int, int] | None:
+        """A fresh namespace's process 1: (its pid here, a descriptor of its namespace), or None when
+        the factory cannot give one. The next one is asked for at once, so that its answer is waiting."""
         try:
+            if not self._asked:
+                self._connection.sendall(b"i")
+            reply, fds, _, _ = socket.recv_fds(self._connection, 4, 1)
             self._connection.sendall(b"i")
-            reply = self._connection.recv(4)
+            self._asked = True
         except OSError:
+            self._asked = False
             return None
         pid = int.from_bytes(reply, "little", signed=True) if len(reply) == 4 else -1
-        return pid if pid > 0 else None
+        if pid <= 0 or len(fds) != 1:
+            for fd in fds:
+                os.close(fd)
+            return None
+        return pid, fds[0]
 
     def new_connection(self) -> socket.socket | None:
         ours, theirs = socket.socketpair()
@@ -237,6 +246,7 @@ class InitFactory:
     def use(self, connection: socket.socket | None) -> None:
         self._connection.close()
         self._connection = connection if connection is not None else socket.socket()
+        self._asked = False
 
     def close(self) -> None:
         self._connection.close()
@@ -261,27 +271,45 @@ def _serve_inits(first: socket.socket) -> None:
             elif data == b"c" and fds:
                 connections.append(socket.socket(fileno=fds[0]))
             else:
-                connection.sendall(ready.to_bytes(4, "little", signed=True))
+                pid, namespace = ready
+                socket.send_fds(connection, [pid.to_bytes(4, "little", signed=True)],
+                                [namespace] if namespace >= 0 else [])
+                if namespace >= 0:
+                    os.close(namespace)
                 ready = _make_init(own, connections)
 
 
-def _make_init(own: int, connections: list) -> int:
+def _make_init(own: int, connections: list) -> tuple[int, int]:
+    """Fork the process 1 of a new PID namespace; returns its pid and a descriptor of the namespace,
+    which it opens itself (it is not dumpable: nobody else may)."""
     try:
         _unshare(_CLONE_NEWPID, "unshare(CLONE_NEWPID)")
     except JailError:
-        return -1
+        return -1, -1
+    ours, theirs = socket.socketpair()
     pid = os.fork()
     if pid == 0:
-        for connection in connections:
+        for connection in [*connections, ours]:
             connection.close()
         os.close(own)
+        namespace = os.open("/proc/self/ns/pid", os.O_RDONLY)   # the host's /proc: "self" is this process
+        socket.send_fds(theirs, [b"n"], [namespace])
+        os.close(namespace)
+        theirs.close()
         _be_init()
     _check(_LIBC.setns(ctypes.c_int(own), ctypes.c_int(_CLONE_NEWPID)), "setns(pid)")
-    return pid
+    theirs.close()
+    try:
+        _, fds, _, _ = socket.recv_fds(ours, 1, 1)
+    finally:
+        ours.close()
+    return pid, fds[0] if fds else -1
 
 
 def _be_init() -> None:
-    """Process 1 of a child's namespace: reap whatever is orphaned there, until killed."""
+    """Process 1 of a child's namespace: reap whatever is orphaned there, until killed. Not dumpable:
+    its /proc/1/root (the host's tree) stays out of the learner's reach even under the same uid."""
+    _LIBC.prctl(_PR_SET_DUMPABLE, 0, 0, 0, 0)
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGCHLD})
     while True:
@@ -316,7 +344,7 @@ def enter_jail(close_in_parent: tuple[int, ...] = ()) -> Jail:
     if status["pid-namespace"]:
         return Jail(status, -1, root)
     own = os.open("/proc/self/ns/pid", os.O_RDONLY | os.O_CLOEXEC)
-    return Jail(status, own, root, InitFactory() if hasattr(os, "pidfd_open") else None)
+    return Jail(status, own, root, InitFactory())
 
 
 def _userns_reason(exc: JailError) -> str:
@@ -444,6 +472,7 @@ class Views:
 
 
 _DEVICES = ("null", "zero", "full", "random", "urandom")
+_HOST_ROOT = "/.host"          # where pivot_root puts the host's tree in a child, under a cover
 
 
 def build_view(where: str, roots: list[str], hidden: list[str], sandbox_parent: str) -> None:
@@ -459,7 +488,7 @@ def build_view(where: str, roots: list[str], hidden: list[str], sandbox_parent: 
         if os.path.isdir(where + folder):
             _mount("tmpfs", where + folder, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC,
                    "mode=555,size=4k")
-    for point in ("/proc", "/tmp", sandbox_parent):
+    for point in ("/proc", "/tmp", sandbox_parent, _HOST_ROOT):
         if not os.path.isdir(where + point):
             os.makedirs(where + point, mode=0o755)
     _minimal_dev(where + "/dev")
@@ -572,9 +601,12 @@ def _enter_view(view: str, sandbox: str, memory_mb: int, private_proc: bool) -> 
     if private_proc:
         _mount("proc", view + "/proc", "proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC)
     os.chdir(view)
-    _check(_LIBC.syscall(_PIVOT_ROOT[platform.machine()], b".", b"."), "pivot_root")
-    _check(_LIBC.umount2(b".", _MNT_DETACH), "detaching the host's root")
+    _check(_LIBC.syscall(_PIVOT_ROOT[platform.machine()], b".", _HOST_ROOT[1:].encode()), "pivot_root")
     os.chdir("/")
+    # The host's tree, now below /.host, is covered rather than unmounted: an unmount waits for an RCU
+    # grace period (milliseconds on a busy machine, at every fork). Nothing can reach what is covered:
+    # the child holds no descriptor into it and no capability to unmount the cover (nor Landlock's leave).
+    _mount("tmpfs", _HOST_ROOT, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "mode=555,size=4k")
     _LIBC.sethostname(b"torchkata", 9)
 
 
@@ -963,6 +995,8 @@ def _host_files_hidden(errors: dict, targets: dict) -> bool:
         with open(targets["file"], "rb") as f:
             f.read(1)
     hidden = _blocked(errors, "read", read_canary)
+    if os.getpid() != 1:         # the namespace's process 1 is not the child: its root must be out of reach
+        hidden &= _blocked(errors, "init_root", lambda: os.listdir("/proc/1/root/"))
     for folder in targets.get("hidden", []):
         try:
             if os.listdir(folder):
