@@ -75,7 +75,7 @@ import pytest  # noqa: E402
 
 from torchkata import confinement, isolation  # noqa: E402
 from torchkata.cgroups import _relative  # noqa: E402
-from torchkata.launcher import IsolationTooWeak, Limits, ProbeTargets, Sandbox, Worker  # noqa: E402
+from torchkata.launcher import IsolationTooWeak, Limits, ProbeTargets, Worker  # noqa: E402
 from torchkata.implementations import Job, LearnerRunner  # noqa: E402
 from torchkata.launcher import Call  # noqa: E402
 

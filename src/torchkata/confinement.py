@@ -3,7 +3,7 @@
 Everything here runs on the untrusted side of the boundary, in the worker, before any learner
 code is imported. Each mechanism is optional: it is tried, and when it cannot be had the reason
 is recorded, never hidden. The level a result prints is not computed from what was tried but from
-probes (:func:`run_probes`, in each child just before learner code, and the trusted side's own
+probes (:func:`torchkata.probes.run_probes`, in each child just before learner code, and the trusted side's own
 checks in :mod:`torchkata.launcher`); :mod:`torchkata.isolation` names it.
 
 Where each step happens:
@@ -24,7 +24,8 @@ the child, before learner code (:func:`confine_child`)
     sandbox bound in, then ``pivot_root`` into the view. It drops to uid 1000 and enters a user
     namespace of its own (so the process limit counts its processes only, and no further user
     namespace can be made), sets every rlimit with hard = soft, drops every capability, and
-    applies Landlock (filesystem, TCP, abstract sockets and signals).
+    applies Landlock (:mod:`torchkata.landlock`: filesystem, TCP, abstract sockets and signals).
+    Then :mod:`torchkata.probes` tries what learner code must not be able to do.
 the trusted side (:mod:`torchkata.cgroups`, :mod:`torchkata.launcher`)
     as root, a memory and a pids cgroup per child (so memfds and page cache count), and checks
     from outside: the child's namespaces, host uid and cgroup.
@@ -38,8 +39,10 @@ import platform
 import resource
 import signal
 import socket
-import sys
 import tempfile
+
+from torchkata.landlock import (apply_landlock, gpu_device_nodes, landlock_abi,  # noqa: F401 (re-exported)
+                                read_only_roots, readable_paths)
 
 LEARNER_UID = LEARNER_GID = 1000      # the learner's ids inside the user namespace
 HOST_LEARNER_UID = HOST_LEARNER_GID = 65534   # what they are on the host when we start as root ("nobody")
@@ -543,20 +546,13 @@ def _minimal_dev(dev: str) -> None:
     _mount(None, dev, None, _MS_REMOUNT | _MS_RDONLY | _MS_NOSUID | _MS_NOEXEC, "mode=755")
 
 
-def gpu_device_nodes() -> list[str]:
-    try:
-        return sorted(name for name in os.listdir("/dev") if name.startswith("nvidia"))
-    except OSError:
-        return []
-
-
 # --- the child: before any learner code ------------------------------------------------------------
 
 def confine_child(job: dict, jail: Jail) -> dict[str, str]:
     """Confine this freshly forked child as described in the module's docstring.
 
     Returns, for each child-level mechanism, "" when it was set up, else why not. The caller then
-    runs :func:`run_probes`: only they decide what is reported as in force.
+    runs :func:`torchkata.probes.run_probes`: only they decide what is reported as in force.
     """
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)      # an over-long write fails instead of killing
     setup: dict[str, str] = {}
@@ -579,7 +575,8 @@ def confine_child(job: dict, jail: Jail) -> dict[str, str]:
     setup["rlimits"] = apply_limits(limits["cpu_seconds"], limits["memory_mb"], limits["file_mb"],
                                     limits["open_files"], limits["extra_processes"], own_user_namespace=nested)
     if job.get("landlock", True):
-        setup.update(apply_landlock(sandbox, job["readable"], private_proc=in_view and not jail.status.get("pid-namespace")))
+        own_proc = in_view and not jail.status.get("pid-namespace")
+        setup.update(apply_landlock(sandbox, job["readable"], private_proc=own_proc))
     else:
         setup.update({"landlock-fs": "turned off", "landlock-net": "turned off", "landlock-scope": "turned off"})
     return setup
@@ -722,297 +719,3 @@ def apply_limits(cpu_seconds: int, memory_mb: int, file_mb: int, open_files: int
         except (OSError, ValueError) as exc:
             failed.append(f"{kind}: {exc}")
     return "; ".join(failed)
-
-
-# --- Landlock ------------------------------------------------------------------------------------
-
-_SYSCALLS = {"x86_64": (444, 445, 446), "aarch64": (444, 445, 446), "arm64": (444, 445, 446)}
-_CREATE_RULESET_VERSION = 1
-_RULE_PATH_BENEATH = 1
-
-_FS_EXECUTE, _FS_WRITE_FILE, _FS_READ_FILE, _FS_READ_DIR = 1 << 0, 1 << 1, 1 << 2, 1 << 3
-_FS_ALL_ABI1 = (1 << 13) - 1
-_FS_REFER, _FS_TRUNCATE, _FS_IOCTL_DEV = 1 << 13, 1 << 14, 1 << 15
-_NET_ALL = (1 << 0) | (1 << 1)           # bind and connect TCP
-_SCOPE_ALL = (1 << 0) | (1 << 1)         # abstract unix sockets, signals
-
-
-class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64),
-                ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
-
-
-class _PathBeneathAttr(ctypes.Structure):
-    _pack_ = 1
-    _fields_ = [("allowed_access", ctypes.c_uint64), ("parent_fd", ctypes.c_int32)]
-
-
-def landlock_abi() -> int:
-    """The kernel's Landlock ABI version, or 0 when Landlock is unavailable."""
-    numbers = _SYSCALLS.get(platform.machine())
-    if numbers is None:
-        return 0
-    version = _LIBC.syscall(numbers[0], None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION))
-    return max(int(version), 0)
-
-
-def landlock_unavailable_reason() -> str:
-    if platform.machine() not in _SYSCALLS:
-        return f"landlock: not known on {platform.machine()}"
-    _LIBC.syscall(_SYSCALLS[platform.machine()][0], None, ctypes.c_size_t(0), ctypes.c_uint32(_CREATE_RULESET_VERSION))
-    code = ctypes.get_errno()
-    if code == errno.ENOSYS:
-        return "landlock: not supported by this kernel"
-    if code == errno.EOPNOTSUPP:
-        return "landlock: supported by this kernel but turned off (not in the lsm= boot list)"
-    return f"landlock: {os.strerror(code)}"
-
-
-def _fs_rights(abi: int) -> int:
-    rights = _FS_ALL_ABI1
-    if abi >= 2:
-        rights |= _FS_REFER
-    if abi >= 3:
-        rights |= _FS_TRUNCATE
-    if abi >= 5:
-        rights |= _FS_IOCTL_DEV
-    return rights
-
-
-def read_only_roots() -> list[str]:
-    """What learner code may read: the Python installation, system libraries, GPU device nodes."""
-    paths = {sys.prefix, sys.base_prefix, sys.exec_prefix, os.path.dirname(os.path.realpath(sys.executable))}
-    paths.update(p for p in sys.path if p and os.path.isdir(p))
-    # Libraries the launcher passed on (CUDA's, in some installations), where they live outside these.
-    passed = [*os.environ.get("LD_LIBRARY_PATH", "").split(":"), os.environ.get("CUDA_HOME", "")]
-    paths.update(p for p in passed if p.startswith("/") and p.rstrip("/").count("/") >= 2 and not p.startswith("/tmp"))
-    paths.update(["/usr", "/lib", "/lib64", "/etc/ld.so.cache", "/etc/localtime", "/dev/null", "/dev/urandom",
-                  "/dev/zero"])
-    # CUDA reads the PCI devices in /sys; without a GPU only the CPU topology is needed.
-    paths.add("/sys" if gpu_device_nodes() else "/sys/devices/system/cpu")
-    return sorted({os.path.realpath(p) for p in paths if os.path.exists(p)})
-
-
-def readable_paths(hidden: list[str]) -> list[str]:
-    """The read-only roots, minus every folder in ``hidden`` (a course's references and hidden specs).
-
-    Landlock only grants, so a hidden folder inside a readable root is cut out by granting,
-    level by level down the path to it, every sibling instead of the parent.
-    """
-    hidden_real = [os.path.realpath(h) for h in hidden]
-    out: list[str] = []
-    for root in read_only_roots():
-        _grant_except(root, hidden_real, out)
-    return out
-
-
-def _grant_except(path: str, hidden: list[str], out: list[str]) -> None:
-    if any(path == h or path.startswith(h + os.sep) for h in hidden):
-        return
-    inside = [h for h in hidden if h.startswith(path.rstrip(os.sep) + os.sep)]
-    if not inside or not os.path.isdir(path):
-        out.append(path)
-        return
-    try:
-        names = os.listdir(path)
-    except OSError:
-        return
-    for name in names:
-        _grant_except(os.path.join(path, name), inside, out)
-
-
-def _proc_rules(private_proc: bool) -> list[str]:
-    """All of /proc when it is the child's own; else only its own entry and a few system files,
-    so the command lines of the host's processes stay unreadable."""
-    if private_proc:
-        return ["/proc"]
-    own = os.path.realpath("/proc/self")
-    return [p for p in (own, "/proc/cpuinfo", "/proc/meminfo", "/proc/stat", "/proc/driver") if os.path.exists(p)]
-
-
-def apply_landlock(sandbox: str, readable: list[str], private_proc: bool = False) -> dict[str, str]:
-    """Confine this process to reading ``readable`` and writing the sandbox; no TCP, no abstract
-    sockets or signals outside its own Landlock domain. Returns "" or why not, per mechanism."""
-    abi = landlock_abi()
-    if abi < 1:
-        why = landlock_unavailable_reason()
-        return {"landlock-fs": why, "landlock-net": why, "landlock-scope": why}
-    result = {"landlock-fs": "", "landlock-net": "" if abi >= 4 else f"landlock: ABI {abi} < 4 (kernel 6.7)",
-              "landlock-scope": "" if abi >= 6 else f"landlock: ABI {abi} < 6 (kernel 6.12)"}
-    create, add_rule, restrict = _SYSCALLS[platform.machine()]
-    handled = _fs_rights(abi)
-    attr = _RulesetAttr(handled, _NET_ALL if abi >= 4 else 0, _SCOPE_ALL if abi >= 6 else 0)
-    size = 24 if abi >= 6 else 16 if abi >= 4 else 8
-    ruleset = _LIBC.syscall(create, ctypes.byref(attr), ctypes.c_size_t(size), ctypes.c_uint32(0))
-    if ruleset < 0:
-        why = f"landlock: creating the ruleset: {os.strerror(ctypes.get_errno())}"
-        return {name: why for name in result}
-    try:
-        read = _FS_EXECUTE | _FS_READ_FILE | _FS_READ_DIR
-        rules = [(p, read) for p in [*readable, *_proc_rules(private_proc)]]
-        rules.append((os.path.realpath(sandbox), handled))
-        rules.append(("/dev/null", read | _FS_WRITE_FILE))
-        rules += [(os.path.join("/dev", name), read | _FS_WRITE_FILE | _FS_IOCTL_DEV) for name in gpu_device_nodes()]
-        for path, access in rules:
-            _add_path_rule(add_rule, ruleset, path, access & handled)
-        failure = ""
-        if _LIBC.prctl(_PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0:
-            failure = f"landlock: no_new_privs: {os.strerror(ctypes.get_errno())}"
-        elif _LIBC.syscall(restrict, ctypes.c_int(ruleset), ctypes.c_uint32(0)) != 0:
-            failure = f"landlock: restrict_self: {os.strerror(ctypes.get_errno())}"
-        if failure:
-            return {name: failure for name in result}
-    finally:
-        os.close(ruleset)
-    result["landlock-abi"] = str(abi)
-    return result
-
-
-def _add_path_rule(add_rule: int, ruleset: int, path: str, access: int) -> None:
-    try:
-        fd = os.open(path, os.O_PATH | os.O_CLOEXEC)
-    except OSError:
-        return
-    try:
-        if not os.path.isdir(path):
-            # Directory-only rights are refused on files.
-            access &= _FS_EXECUTE | _FS_WRITE_FILE | _FS_READ_FILE | _FS_TRUNCATE | _FS_IOCTL_DEV
-        rule = _PathBeneathAttr(access, fd)
-        _LIBC.syscall(add_rule, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH), ctypes.byref(rule),
-                      ctypes.c_uint32(0))
-    finally:
-        os.close(fd)
-
-
-# --- probes: what is really in force, checked by the child before any learner code ----------------
-
-def run_probes(targets: dict, sandbox: str) -> dict:
-    """Try, from inside the confined child, what learner code must not be able to do.
-
-    ``targets`` come from the trusted side (:class:`torchkata.launcher.ProbeTargets`): a file, a
-    listening pathname socket, an abstract socket, TCP and UDP ports of the host, and its pid;
-    the zygote adds an abstract socket of its own network namespace. Each probe is True when the
-    attempt failed as it must; ``errors`` keeps the errno names, which tell the mechanisms apart.
-    """
-    errors: dict[str, str] = {}
-    probes = {
-        "own_pid_namespace": os.getppid() == 0,          # the zygote, its parent, is outside its namespace
-        "host_processes_hidden": not [p for p in _listdir("/proc") if p.isdigit() and int(p) not in (1, os.getpid())],
-        "signals_contained": _blocked(errors, "signal", lambda: os.kill(int(targets["launcher_pid"]), 0)),
-        "limits_locked": _limits_locked(),
-        "unprivileged": _unprivileged(),
-        "nproc": _nproc(),
-        "host_files_hidden": _host_files_hidden(errors, targets),
-        "host_unchanged": _host_unchanged(errors, targets, sandbox),
-        "host_sockets_unreachable": all([
-            _blocked(errors, "unix", lambda: _connect(socket.AF_UNIX, socket.SOCK_STREAM, targets["unix"])),
-            _blocked(errors, "abstract", lambda: _connect(socket.AF_UNIX, socket.SOCK_STREAM,
-                                                           "\0" + targets["abstract"]))]),
-        "sibling_sockets_unreachable": _blocked(errors, "sibling", lambda: _connect(
-            socket.AF_UNIX, socket.SOCK_STREAM, "\0" + targets["sibling"])) if targets.get("sibling") else False,
-        "network_unreachable": all([
-            _blocked(errors, "tcp", lambda: _connect(socket.AF_INET, socket.SOCK_STREAM,
-                                                      ("127.0.0.1", int(targets["tcp"])))),
-            _blocked(errors, "udp", lambda: _send_udp(("127.0.0.1", int(targets["udp"]))))]),
-        "scratch_write": _blocked(errors, "scratch", lambda: _create_and_remove(os.path.join(
-            "/tmp", f".torchkata-probe-{os.getpid()}"))),
-    }
-    probes["errors"] = errors
-    return probes
-
-
-def _listdir(path: str) -> list[str]:
-    try:
-        return os.listdir(path)
-    except OSError:
-        return []
-
-
-def _blocked(errors: dict, name: str, attempt) -> bool:
-    """True when ``attempt`` raised OSError (the errno name is kept); False when it succeeded."""
-    try:
-        attempt()
-    except OSError as exc:
-        errors[name] = errno.errorcode.get(exc.errno or 0, "EIO")
-        return True
-    except (KeyError, TypeError, ValueError) as exc:    # no target given: not proven
-        errors[name] = f"not probed ({type(exc).__name__})"
-        return False
-    errors[name] = "reachable"
-    return False
-
-
-def _connect(family: int, kind: int, address) -> None:
-    with socket.socket(family, kind) as sock:
-        sock.settimeout(1.0)
-        sock.connect(address)
-
-
-def _send_udp(address) -> None:
-    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
-        sock.sendto(b"torchkata-probe", address)
-
-
-def _create_and_remove(path: str) -> None:
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    os.close(fd)
-    os.unlink(path)
-
-
-def _limits_locked() -> bool:
-    for kind in _RLIMITS:
-        soft, hard = resource.getrlimit(kind)
-        if soft != hard:
-            return False
-    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    try:
-        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard + 1))
-    except (OSError, ValueError):
-        return True
-    resource.setrlimit(resource.RLIMIT_NOFILE, (soft, soft))
-    return False
-
-
-def _unprivileged() -> bool:
-    if 0 in os.getresuid() or 0 in os.getresgid():
-        return False
-    try:
-        with open("/proc/self/status") as f:
-            caps = {line.split(":")[0]: int(line.split()[1], 16) for line in f if line.startswith("Cap")}
-    except (OSError, ValueError, IndexError):
-        return False
-    return caps.get("CapEff", 1) == 0 and caps.get("CapPrm", 1) == 0 and caps.get("CapAmb", 0) == 0
-
-
-def _nproc() -> int | None:
-    soft, _ = resource.getrlimit(resource.RLIMIT_NPROC)
-    return None if soft == resource.RLIM_INFINITY else int(soft)
-
-
-def _host_files_hidden(errors: dict, targets: dict) -> bool:
-    def read_canary():
-        with open(targets["file"], "rb") as f:
-            f.read(1)
-    hidden = _blocked(errors, "read", read_canary)
-    if os.getpid() != 1:         # the namespace's process 1 is not the child: its root must be out of reach
-        hidden &= _blocked(errors, "init_root", lambda: os.listdir("/proc/1/root/"))
-    for folder in targets.get("hidden", []):
-        try:
-            if os.listdir(folder):
-                errors["hidden"] = f"listed {folder}"
-                hidden = False
-        except OSError:
-            pass
-    return hidden
-
-
-def _host_unchanged(errors: dict, targets: dict, sandbox: str) -> bool:
-    places = [os.path.dirname(targets.get("file", "")) or "/", sys.prefix]
-    blocked = True
-    for number, place in enumerate(places):
-        if os.path.realpath(place).startswith(os.path.realpath(sandbox)):
-            continue
-        blocked &= _blocked(errors, f"write{number}", lambda: _create_and_remove(
-            os.path.join(place, f".torchkata-probe-{os.getpid()}")))
-    return blocked

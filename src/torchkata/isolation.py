@@ -2,7 +2,7 @@
 
 A child's report joins three sources: what the zygote and the child set up (with the reason
 for anything they could not), what the child's probes found just before learner code
-(:func:`torchkata.confinement.run_probes`), and what the trusted side checked from outside
+(:func:`torchkata.probes.run_probes`), and what the trusted side checked from outside
 (the child's namespaces and host uid in /proc, its cgroup, whether anything reached the
 listeners it holds open). Levels, weakest first:
 
@@ -56,7 +56,7 @@ def report(jail: dict, setup: dict, probes: dict, outside: dict) -> dict:
     """One child's isolation: ``level``, ``mechanisms`` (confirmed), ``missing`` (with reasons), ``checks``.
 
     ``jail``: the zygote's status (mechanism -> "" or why not); ``setup``: the child's, alike;
-    ``probes``: from :func:`torchkata.confinement.run_probes`; ``outside``: the trusted side's own
+    ``probes``: from :func:`torchkata.probes.run_probes`; ``outside``: the trusted side's own
     checks (``namespaces`` kind -> differs from the launcher's, ``host_uid``, ``cgroup``, ``arrived``).
     """
     errors = probes.get("errors") if isinstance(probes.get("errors"), dict) else {}

@@ -12,7 +12,7 @@ namespace of its own) that
 2. confines itself (:func:`torchkata.confinement.confine_child`): a minimal read-only view of
    the filesystem with only its sandbox writable, an unprivileged uid in a user namespace of
    its own, every rlimit with hard = soft, no capabilities, Landlock,
-3. probes what is really in force (:func:`torchkata.confinement.run_probes`) and reports it,
+3. probes what is really in force (:func:`torchkata.probes.run_probes`) and reports it,
    before any learner code runs; the trusted side then moves it into its cgroups,
 4. disables the kata's forbidden APIs, imports the module from the sandbox, and
 5. serves the spec tests one after another: ``begin`` (fresh output files), ``call``
@@ -37,7 +37,7 @@ import socket
 import sys
 import traceback
 
-from torchkata import confinement, protocol
+from torchkata import confinement, probes, protocol
 
 MAX_TEXT = 4000
 
@@ -418,9 +418,9 @@ def _run_child(channel: socket.socket, job: dict) -> int:
     cov = _start_coverage(job) if job.get("coverage") else None
     setup = confinement.confine_child(job, _JAIL)
     os.chdir(sandbox)
-    probes = confinement.run_probes(job.get("probe", {}), sandbox)
+    found = probes.run_probes(job.get("probe", {}), sandbox)
     _disable_forbidden(job.get("forbidden", []), os.path.join(sandbox, job["file"]))
-    protocol.send_message(channel, {"confined": {"setup": setup, "probes": probes}})
+    protocol.send_message(channel, {"confined": {"setup": setup, "probes": found}})
     # From here on, learner code runs: nothing this process says is trusted.
     _serve(channel, job, harness)
     if cov is not None:

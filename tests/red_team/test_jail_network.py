@@ -3,7 +3,7 @@ import socket
 
 import pytest
 
-from tests.red_team.jail_support import all_text, attack, earns_nothing, grade, needs_namespaces, token
+from tests.red_team.jail_support import attack, earns_nothing, grade, needs_namespaces, token
 
 CALL = """
 import socket
