@@ -271,3 +271,18 @@ def test_kata_check_json_lists_the_mechanisms_in_force_and_the_probed_level():
     assert found["level"] == isolation.level_of(found["checks"])
     assert {"process", "rlimits"} <= set(found["mechanisms"])
     assert isinstance(found["missing"], list)
+
+
+def test_a_cgroup_v2_hierarchy_without_the_controllers_is_reported_not_used():
+    from torchkata.cgroups import CgroupRoot, _cgroup_mounts
+    mount = _cgroup_mounts().get("")
+    if mount is None:
+        pytest.skip("no cgroup v2 hierarchy is mounted here")
+    controllers = Path(mount[0], "cgroup.controllers").read_text().split()
+    if {"memory", "pids"} <= set(controllers):
+        pytest.skip("this machine's cgroup v2 hierarchy has the memory and pids controllers")
+    found = CgroupRoot._v2(mount, "/", f"torchkata-test-{os.getpid()}")
+    try:
+        assert found.bases == {} and "v2" in found.why["memory"] and found.why["pids"]
+    finally:
+        found.close()

@@ -5,8 +5,8 @@ environment rebuilt from scratch and in its own session. It first enters its nam
 (:func:`torchkata.confinement.enter_jail`: user, network and PID namespaces, in which it is
 process 1, and a mount namespace of its own), then imports torch once (the slow part, about
 two seconds) and acts as a *zygote*: for every implementation run the trusted side sends a
-``fork`` request carrying a fresh socket, and the worker forks a child (process 1 of a PID
-namespace of its own) that
+``fork`` request carrying a fresh socket, and the worker forks a child (in a PID namespace
+of its own, whose process 1 is a small init: :class:`torchkata.confinement.InitFactory`) that
 
 1. moves into its own process group, loads the kata's harness,
 2. confines itself (:func:`torchkata.confinement.confine_child`): a minimal read-only view of
