@@ -11,7 +11,8 @@ import torch while the trusted process imports its own copy in parallel.
 
 This side also does the confinement steps that need the real user's rights (see
 :mod:`torchkata.confinement` for the others): it owns each child's cgroups, learns the
-child's host pid and uid from the kernel (SO_PASSCRED on the first message), checks its
+child's host pid and uid from the kernel (SO_PASSCRED on its first two messages, "started"
+and "confined", both sent before any learner code runs), checks its
 namespaces from outside, and names the isolation level (:mod:`torchkata.isolation`).
 """
 from __future__ import annotations
@@ -420,7 +421,16 @@ class ChildProcess:
         self._pidfd = -1
         self.cgroup = Placement()
         confined, credentials = self._receive_first("while the test process was starting")
-        self.isolation = self._isolation(confined, credentials, job["limits"])
+        if isinstance(confined, dict) and confined.get("started") is True and credentials is not None:
+            # Its cgroups are made while it confines itself, not after: the first write to a cgroup.procs
+            # waits for an RCU grace period (~10 ms here), which would otherwise add to every child's start.
+            # No learner code has run yet, so the pid is the child's own; its second message must agree.
+            self.cgroup = self._attach_cgroups(credentials[0], job["limits"])
+            started_by = credentials[0]
+            confined, credentials = self._receive_first("while the test process was starting")
+            if credentials is not None and credentials[0] != started_by:
+                credentials = None
+        self.isolation = self._isolation(confined, credentials)
         if self.failure is None and not isolation.at_least(self.isolation["level"], worker.min_isolation):
             self._fail("crashed", str(IsolationTooWeak(self.isolation, worker.min_isolation)) +
                        ": your code was not run")
@@ -445,21 +455,24 @@ class ChildProcess:
                         credentials = (pid, uid)
             except OSError:
                 pass                       # _receive below says what happened
-        if credentials is not None:
+        if credentials is not None and self._pidfd < 0:
             try:
                 self._pidfd = os.pidfd_open(credentials[0])
             except (OSError, AttributeError):
                 self._pidfd = -1
         return self._receive(during), credentials
 
-    def _isolation(self, confined, credentials: tuple[int, int] | None, limits: dict) -> dict:
-        """The child's report joined with what this side checks itself (see torchkata.isolation)."""
+    def _attach_cgroups(self, host_pid: int, limits: dict) -> Placement:
+        memory = (int(limits["memory_mb"]) + int(self.worker.hello().get("zygote_rss_mb", 0))) << 20
+        return self.worker.cgroups.attach(host_pid, memory, int(limits["extra_processes"]) + 1)
+
+    def _isolation(self, confined, credentials: tuple[int, int] | None) -> dict:
+        """The child's report joined with what this side checks itself (see torchkata.isolation).
+        Its cgroups were made when it started; a child that never said so has none (the report says so)."""
         body = confined.get("confined") if isinstance(confined, dict) else None
         if not isinstance(body, dict) or credentials is None:
             return isolation.combine([])
         host_pid, host_uid = credentials
-        memory = (int(limits["memory_mb"]) + int(self.worker.hello().get("zygote_rss_mb", 0))) << 20
-        self.cgroup = self.worker.cgroups.attach(host_pid, memory, int(limits["extra_processes"]) + 1)
         outside = {"namespaces": _namespaces_differ(host_pid), "host_uid": host_uid,
                    "cgroup": self.cgroup.summary(), "arrived": sorted(self.worker.probe.arrived())}
         setup = body.get("setup") if isinstance(body.get("setup"), dict) else {}

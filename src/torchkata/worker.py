@@ -410,6 +410,7 @@ def _child(channel: socket.socket, job: dict) -> None:
 
 def _run_child(channel: socket.socket, job: dict) -> int:
     os.setpgid(0, 0)
+    protocol.send_message(channel, {"started": True})      # the trusted side makes its cgroups meanwhile
     _JAIL.forget_in_child()
     if _SIBLING["socket"] is not None:
         _SIBLING["socket"].close()
