@@ -194,12 +194,11 @@ def test_korean_isolation_level_version_help_and_command_summaries(tmp_path, mon
     from click.testing import CliRunner
     from torchkata.cli import main
     from torchkata.cli.texts import COMMAND_HELP_KO, korean_summary
-    from torchkata.engine import isolation_level
     from torchkata.i18n import t
     from torchkata.render import summary_lines
     from torchkata.results import KataResult
     result = KataResult(kata="k", title="k", submission={}, devices=["cpu"], lang="ko", tests=[],
-                        isolation=isolation_level(["landlock-fs(abi 7)", "netns"]))
+                        isolation={"level": "strong", "mechanisms": ["landlock-fs(abi 7)", "pid-namespace"], "missing": []})
     shown = "\n".join(summary_lines(result))
     assert f"격리 수준: {t('isolation.strong', 'ko')} (" in shown and "strong" not in shown
     monkeypatch.chdir(tmp_path)

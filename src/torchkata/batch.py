@@ -304,9 +304,10 @@ def already_done(path: Path, plan: Plan) -> bool:
 
 def grade_class(course: Course, learners: list[Learner], out: Path, plan: Plan, jobs: int = 1, force: bool = False,
                 finish: Callable[[LearnerResult], LearnerResult] = lambda result: result,
-                on_done: Callable[[str], None] = lambda _id: None) -> Summary:
+                on_done: Callable[[str], None] = lambda _id: None, min_isolation: str = "none") -> Summary:
     """Grade every learner not yet written to ``out`` (all with ``force``). ``finish`` may amend a
-    learner's result (the integrity check) before it is written."""
+    learner's result (the integrity check) before it is written. Raises launcher.IsolationTooWeak,
+    before grading anyone, where the confinement the probes show is below ``min_isolation``."""
     from torchkata.launcher import Worker
     from torchkata.pool import ItemFailed, run_pool
 
@@ -334,7 +335,10 @@ def grade_class(course: Course, learners: list[Learner], out: Path, plan: Plan, 
 
     if todo:
         preload = tuple(sorted({name for kata in katas for name in kata.preload}))
-        with Worker(preload=preload) as worker, tempfile.TemporaryDirectory(prefix="torchkata-share-") as shared:
+        with Worker(preload=preload, min_isolation=min_isolation) as worker, \
+                tempfile.TemporaryDirectory(prefix="torchkata-share-") as shared:
+            if min_isolation != "none":
+                worker.require_isolation()
             if jobs > 1 and len(todo) >= SHARE_FROM * jobs and plan.device == "cpu":
                 plan = dataclasses.replace(plan, share=shared)
             run_pool(todo, lambda learner: learner.id, jobs, worker, grading_body(course, katas, plan, out, finish),

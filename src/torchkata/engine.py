@@ -21,7 +21,7 @@ from typing import Callable, TypeVar
 
 import pytest
 
-from torchkata import __version__, protocol
+from torchkata import __version__, isolation, protocol
 from torchkata.catalogue import Course, Kata, KataError, builtin_course_root
 from torchkata.diagnosis import diagnose
 from torchkata.i18n import t
@@ -44,13 +44,10 @@ class Options:
     measure_coverage: bool = False   # for `kata validate`: which lines of the submission ran
 
 
-def isolation_level(mechanisms: set[str] | list[str]) -> dict:
-    """Name the confinement that was in force, from the mechanisms the worker reported."""
-    found = sorted(set(mechanisms))
-    fs = any(m.startswith("landlock-fs") for m in found)
-    net = "netns" in found or "landlock-net" in found
-    level = "strong" if fs and net else "partial" if fs or net else "basic"
-    return {"level": level, "mechanisms": found}
+def isolation_level(reports: list[dict]) -> dict:
+    """The confinement a result ran under: the weakest of its children's reports, each computed from
+    probes of what was really in force (torchkata.isolation), never from what was attempted."""
+    return isolation.combine(reports)
 
 
 def open_grader(course: Course, katas: list[Kata], worker: Worker, use: Callable[["Grader"], T],
@@ -344,7 +341,7 @@ class Grader:
             kata=kata.slug, title=kata.title.get(options.lang),
             submission={"path": run.display, "sha256": run.submission.sha256},
             devices=list(devices_for(kata, self.plugin.requested_device)),
-            isolation=isolation_level(run.learner.mechanisms), lang=options.lang, tests=tests,
+            isolation=isolation_level(run.learner.reports), lang=options.lang, tests=tests,
             hidden_run=not (options.public_only or self.course.released),
             hidden_skipped=self._hidden_not_run(run.plan, options), started_at=started_at,
             duration=_kata_duration(tests, duration),
@@ -422,7 +419,7 @@ def unreadable_result(kata: Kata, path: Path, why: str, options: Options, starte
                       max_points=float(kata.points) if max_points is None else max_points, message=why,
                       kind="missing", file=f"submissions/{kata.submission_file}", line=1)
     return KataResult(kata=kata.slug, title=kata.title.get(options.lang), submission={"path": str(path), "sha256": ""},
-                      devices=[], isolation={"level": "none", "mechanisms": []}, lang=options.lang, tests=[test],
+                      devices=[], isolation=isolation_level([]), lang=options.lang, tests=[test],
                       hidden_run=not options.public_only if hidden_run is None else hidden_run, errors=[why],
                       hidden_skipped=hidden_skipped or {"tests": 0, "points": 0.0}, started_at=started_at,
                       grader_version=__version__)

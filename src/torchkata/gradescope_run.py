@@ -121,9 +121,9 @@ def run(autograder: Path, course_root: Path, kata_command: str) -> dict:
         who = f"uid {identity[0]}" if identity else f"uid {os.geteuid()} (not root: as is)"
         print(f"grading as {who}")
         try:
-            graded = subprocess.run([kata_command, "grade", "--course", str(course_root), str(learner), "--out",
-                                     str(work / "grades"), "--force"], env=env, cwd=work, capture_output=True,
-                                    text=True, user=identity[0] if identity else None,
+            command = [kata_command, "grade", "--course", str(course_root), str(learner), "--out",
+                       str(work / "grades"), "--force", "--min-isolation", os.environ.get("TORCHKATA_MIN_ISOLATION") or "basic"]
+            graded = subprocess.run(command, env=env, cwd=work, capture_output=True, text=True, user=identity[0] if identity else None,
                                     group=identity[1] if identity else None, extra_groups=[] if identity else None)
         except PermissionError as exc:
             print(f"{who} cannot run {kata_command} ({exc}): make the grader's folders readable by that user "

@@ -265,6 +265,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "withheld": {"en": "Score withheld: a rule failed ({rules}).",
                  "ko": "규칙을 지키지 않아 점수를 주지 않았습니다 ({rules})."},
     "isolation": {"en": "isolation", "ko": "격리 수준"},
+    "isolation_missing": {"en": "not in force", "ko": "적용되지 않은 격리"},
     "output": {"en": "your code printed", "ko": "코드가 출력한 내용"},
     "rules_label": {"en": "rules", "ko": "규칙"},
     "status.passed": {"en": "passed", "ko": "통과"},

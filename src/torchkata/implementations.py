@@ -55,6 +55,7 @@ class LearnerRunner:
         self.sandbox = Sandbox(data, job.file_name)
         self.fork_job = job.for_fork(tests)
         self.mechanisms = mechanisms
+        self.reports: list[dict] = []            # each child's isolation (torchkata.isolation)
         self.process: ChildProcess | None = None
         self.deadline = 0.0
         self.in_test = False
@@ -68,6 +69,7 @@ class LearnerRunner:
             if self.process is None or self.process.dead:
                 self.process = ChildProcess(self.worker, self.sandbox, self.fork_job, self.deadline)
                 self.mechanisms.update(self.process.mechanisms)
+                self.reports.append(self.process.isolation)
             self.process.begin_test(self.deadline)
             self.in_test = True
         outcome = self.process.call(call)

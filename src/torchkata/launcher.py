@@ -7,6 +7,13 @@ import torch while the trusted process imports its own copy in parallel.
 ``Sandbox``       a fresh temporary directory holding only one implementation file.
 ``ChildProcess``  one forked, confined child running one implementation's calls, with deadlines.
 ``Call``/``Outcome`` what a spec asks of an implementation, and what came back (plain data only).
+``ProbeTargets``  what a child's probes try to reach on the host: a file, sockets, the launcher.
+
+This side also does the confinement steps that need the real user's rights (see
+:mod:`torchkata.confinement` for the others): it owns each child's cgroups, learns the
+child's host pid and uid from the kernel (SO_PASSCRED on its first two messages, "started"
+and "confined", both sent before any learner code runs), checks its
+namespaces from outside, and names the isolation level (:mod:`torchkata.isolation`).
 """
 from __future__ import annotations
 
@@ -14,9 +21,11 @@ import hashlib
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -25,7 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from torchkata import protocol
+from torchkata import isolation, protocol
+from torchkata.cgroups import CgroupRoot, Placement
 
 # Variables that may pass into the worker; everything else (tokens, secrets) stays out.
 _PASS_THROUGH = ("CUDA_VISIBLE_DEVICES", "CUDA_HOME", "LD_LIBRARY_PATH", "NVIDIA_VISIBLE_DEVICES")
@@ -33,6 +43,16 @@ _PASS_THROUGH = ("CUDA_VISIBLE_DEVICES", "CUDA_HOME", "LD_LIBRARY_PATH", "NVIDIA
 
 class WorkerError(Exception):
     """The worker could not be started or stopped answering."""
+
+
+class IsolationTooWeak(WorkerError):
+    """The confinement the probes show is below what was required (``--min-isolation``)."""
+
+    def __init__(self, report: dict, minimum: str):
+        self.report, self.minimum = report, minimum
+        missing = "; ".join(report.get("missing", [])) or "no confined process could be started"
+        super().__init__(f"the confinement in force here is {report.get('level', 'none')!r}, below the required "
+                         f"{minimum!r} (--min-isolation); missing: {missing}")
 
 
 @dataclass(frozen=True)
@@ -142,12 +162,77 @@ def clean_environment(sandbox_home: str) -> dict[str, str]:
     return env
 
 
-def network_namespace_possible() -> bool:
-    """Unprivileged user namespaces are allowed (checked without creating one)."""
+def user_namespaces_possible() -> bool:
+    """User namespaces are allowed at all (checked without creating one); the worker tries, and says why not."""
     try:
         return Path("/proc/sys/user/max_user_namespaces").read_text().strip() != "0"
     except OSError:
         return False
+
+
+def _jail_argument(jail: bool | None) -> list[str]:
+    """``--jail``, or ``--no-jail WHY``. TORCHKATA_JAIL=off runs children without namespaces (for
+    debugging; the report and --min-isolation say so)."""
+    if jail is None and os.environ.get("TORCHKATA_JAIL", "").lower() == "off":
+        return ["--no-jail", "turned off by TORCHKATA_JAIL=off"]
+    if jail is None and not user_namespaces_possible():
+        return ["--no-jail", "user namespaces are disabled on this machine (user.max_user_namespaces = 0)"]
+    return ["--jail"] if jail is not False else ["--no-jail", "turned off by the launcher"]
+
+
+class ProbeTargets:
+    """Things of the host a confined child must not reach; its probes try each one.
+
+    A file, a listening pathname socket and an abstract one, TCP and UDP ports on the loopback,
+    all held by this (trusted) process; :meth:`arrived` tells whether anything got through, so a
+    probe's claim is checked from this side too.
+    """
+
+    def __init__(self, home: str):
+        self.file = os.path.join(home, "probe-canary")
+        with open(self.file, "w") as f:
+            f.write(secrets.token_hex(16))
+        os.chmod(self.file, 0o644)
+        self.listeners: dict[str, socket.socket] = {}
+        self.targets: dict[str, Any] = {"file": self.file, "launcher_pid": os.getpid()}
+        self._listen("unix", socket.AF_UNIX, socket.SOCK_STREAM, os.path.join(home, "probe.sock"))
+        abstract = f"torchkata-probe-{os.getpid()}-{secrets.token_hex(4)}"
+        self._listen("abstract", socket.AF_UNIX, socket.SOCK_STREAM, "\0" + abstract, abstract)
+        self._listen("tcp", socket.AF_INET, socket.SOCK_STREAM, ("127.0.0.1", 0))
+        self._listen("udp", socket.AF_INET, socket.SOCK_DGRAM, ("127.0.0.1", 0))
+
+    def _listen(self, name: str, family: int, kind: int, address, shown=None) -> None:
+        sock = socket.socket(family, kind)
+        try:
+            sock.bind(address)
+            if kind == socket.SOCK_STREAM:
+                sock.listen(64)
+            sock.setblocking(False)
+        except OSError:
+            sock.close()
+            return                         # not probed: the report will not count this as shown
+        self.listeners[name] = sock
+        self.targets[name] = shown or (address if family == socket.AF_UNIX else sock.getsockname()[1])
+
+    def arrived(self) -> set[str]:
+        """The listeners something reached since the last call (emptied as it reads)."""
+        reached = set()
+        for name, sock in self.listeners.items():
+            while True:
+                try:
+                    if sock.type == socket.SOCK_DGRAM:
+                        sock.recv(64)
+                    else:
+                        sock.accept()[0].close()
+                except OSError:
+                    break
+                reached.add(name)
+        return reached
+
+    def close(self) -> None:
+        for sock in self.listeners.values():
+            sock.close()
+        self.listeners = {}
 
 
 class Worker:
@@ -155,14 +240,20 @@ class Worker:
 
     Grading processes forked from the owner each talk to it over a connection of their
     own: :meth:`new_client` hands the zygote a fresh socket and returns ours.
+
+    ``jail``: give the zygote its namespaces (None: where the machine allows user namespaces).
+    ``min_isolation``: a child whose probes show less is killed before learner code runs;
+    :meth:`require_isolation` checks it once up front.
     """
 
-    def __init__(self, netns: bool | None = None, start_timeout: float = 120.0, preload: tuple[str, ...] = ()):
+    def __init__(self, jail: bool | None = None, start_timeout: float = 120.0, preload: tuple[str, ...] = (),
+                 min_isolation: str = "none"):
+        if min_isolation not in isolation.LEVELS:
+            raise ValueError(f"min_isolation must be one of {', '.join(isolation.LEVELS)}, not {min_isolation!r}")
         self._home = tempfile.mkdtemp(prefix="torchkata-home-")
         ours, theirs = socket.socketpair()
         self._control = ours
-        netns = network_namespace_possible() if netns is None else netns
-        cmd = [sys.executable, "-I", "-m", "torchkata.worker", str(theirs.fileno())] + (["--netns"] if netns else [])
+        cmd = [sys.executable, "-I", "-m", "torchkata.worker", str(theirs.fileno()), *_jail_argument(jail)]
         if preload:
             cmd += ["--preload", ",".join(preload)]
         self._process = subprocess.Popen(cmd, pass_fds=[theirs.fileno()], env=clean_environment(self._home),
@@ -171,6 +262,9 @@ class Worker:
         self._owner = os.getpid()
         self._start_timeout = start_timeout
         self._hello: dict | None = None
+        self.min_isolation = min_isolation
+        self.probe = ProbeTargets(self._home)
+        self.cgroups = CgroupRoot.find()
 
     def new_client(self) -> socket.socket:
         """A connection of its own for a grading process about to be forked (the owner keeps this one)."""
@@ -201,12 +295,25 @@ class Worker:
         return self._hello
 
     @property
+    def jail(self) -> dict[str, str]:
+        """The zygote's own mechanisms: name -> "" when set up, else why not (the children's probes decide)."""
+        status = self.hello().get("jail", {})
+        return {str(k): str(v) for k, v in status.items()} if isinstance(status, dict) else {}
+
+    @property
     def mechanisms(self) -> list[str]:
         return [str(m) for m in self.hello().get("mechanisms", [])]
 
+    def learner_host_ids(self) -> tuple[int, int] | None:
+        ids = self.hello().get("learner_host_ids")
+        return (int(ids[0]), int(ids[1])) if isinstance(ids, list) and len(ids) == 2 else None
+
     def fork(self, job: dict) -> tuple[int, socket.socket]:
+        """Ask for a child; returns its pid in the zygote's namespace (for kill and reap) and our socket.
+        The kernel attaches the sender's credentials to what the child sends (see ChildProcess)."""
         self.hello()
         ours, theirs = socket.socketpair()
+        ours.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
         try:
             protocol.send_message(self._control, {"fork": job}, fds=[theirs.fileno()])
         finally:
@@ -217,16 +324,33 @@ class Worker:
         return reply["forked"], ours
 
     def reap(self, pid: int) -> dict:
-        """How a child ended (for a child that died unexpectedly)."""
+        """Kill the child if it still runs, wait for it, and say how it ended."""
         protocol.send_message(self._control, {"reap": pid})
         return self._reply(timeout=30).get("reaped", {})
 
-    def forget(self, pid: int) -> None:
-        """A child killed on purpose: the worker collects it whenever it ends; nobody waits."""
+    def kill(self, pid: int) -> None:
+        """SIGKILL a child (with its PID namespace, everything it started); the worker collects it, nobody waits.
+        Only the zygote signals by this pid: it has not reaped the child, so the pid cannot be anyone else's."""
         try:
-            protocol.send_message(self._control, {"forget": pid})
+            protocol.send_message(self._control, {"kill": pid})
         except OSError:
             pass
+
+    def require_isolation(self) -> dict:
+        """Start one confined child that runs no learner code, and check its probes against
+        ``min_isolation``; raises IsolationTooWeak below it. Returns that child's report."""
+        sandbox = Sandbox(b"", "torchkata_probe.py")
+        try:
+            job = {"module": "torchkata_probe", "limits": Limits().for_child(), "preload": [], "harness": None,
+                   "forbidden": [], "hide": [], "coverage": None}
+            child = ChildProcess(self, sandbox, job, deadline=time.monotonic() + 60)
+            report = child.isolation
+            child.close()
+        finally:
+            sandbox.remove()
+        if not isolation.at_least(report.get("level", "none"), self.min_isolation):
+            raise IsolationTooWeak(report, self.min_isolation)
+        return report
 
     def _reply(self, timeout: float) -> dict:
         """The worker's answer to the request just sent."""
@@ -256,6 +380,8 @@ class Worker:
             except ProcessLookupError:
                 pass
         self._process.wait()
+        self.cgroups.close()
+        self.probe.close()
         shutil.rmtree(self._home, ignore_errors=True)
 
     def __enter__(self) -> "Worker":
@@ -294,15 +420,78 @@ class ChildProcess:
 
     def __init__(self, worker: Worker, sandbox: Sandbox, job: dict, deadline: float):
         self.worker, self.sandbox, self.deadline = worker, sandbox, deadline
-        job = {**job, "sandbox": sandbox.path, "file": sandbox.file_name}
+        probe = {**worker.probe.targets, "hidden": list(job.get("hide", []))}
+        job = {**job, "sandbox": sandbox.path, "file": sandbox.file_name, "probe": probe}
+        owner = worker.learner_host_ids()
+        if owner is not None:        # the learner's uid is not ours: it must be able to write its sandbox
+            os.chown(sandbox.path, *owner)
+            os.chown(sandbox.file, *owner)
         self.pid, self.channel = worker.fork(job)
         self.dead = False
         self.failure: Outcome | None = None        # the timeout or crash that ended this child
         self.import_error: dict | None = None
         self.begun = False                         # the child's output goes to our files (see begin_test)
         self.output = sandbox.output
-        confined = self._receive("while the test process was starting")
-        self.mechanisms = [str(m) for m in confined.get("confined", [])] if isinstance(confined, dict) else []
+        self._pidfd = -1
+        self.cgroup = Placement()
+        confined, credentials = self._receive_first("while the test process was starting")
+        if isinstance(confined, dict) and confined.get("started") is True and credentials is not None:
+            # Its cgroups are made while it confines itself, not after: the first write to a cgroup.procs
+            # waits for an RCU grace period (~10 ms here), which would otherwise add to every child's start.
+            # No learner code has run yet, so the pid is the child's own; its second message must agree.
+            self.cgroup = self._attach_cgroups(credentials[0], job["limits"])
+            started_by = credentials[0]
+            confined, credentials = self._receive_first("while the test process was starting")
+            if credentials is not None and credentials[0] != started_by:
+                credentials = None
+        self.isolation = self._isolation(confined, credentials)
+        if self.failure is None and not isolation.at_least(self.isolation["level"], worker.min_isolation):
+            self._fail("crashed", str(IsolationTooWeak(self.isolation, worker.min_isolation)) +
+                       ": your code was not run")
+            self.kill()
+
+    @property
+    def mechanisms(self) -> list[str]:
+        return list(self.isolation.get("mechanisms", []))
+
+    def _receive_first(self, during: str) -> tuple[dict | Outcome, tuple[int, int] | None]:
+        """The child's first message, and the host pid and uid the kernel attached to it: sent before
+        any learner code ran, so they are the child's own (later messages could come from anything it started)."""
+        remaining = self.deadline - time.monotonic()
+        credentials = None
+        if remaining > 0:
+            self.channel.settimeout(remaining)
+            try:
+                _, ancillary, _, _ = self.channel.recvmsg(1, socket.CMSG_SPACE(12), socket.MSG_PEEK)
+                for level, kind, data in ancillary:
+                    if level == socket.SOL_SOCKET and kind == socket.SCM_CREDENTIALS and len(data) >= 12:
+                        pid, uid, _gid = struct.unpack("iII", data[:12])
+                        credentials = (pid, uid)
+            except OSError:
+                pass                       # _receive below says what happened
+        if credentials is not None and self._pidfd < 0:
+            try:
+                self._pidfd = os.pidfd_open(credentials[0])
+            except (OSError, AttributeError):
+                self._pidfd = -1
+        return self._receive(during), credentials
+
+    def _attach_cgroups(self, host_pid: int, limits: dict) -> Placement:
+        memory = (int(limits["memory_mb"]) + int(self.worker.hello().get("zygote_rss_mb", 0))) << 20
+        return self.worker.cgroups.attach(host_pid, memory, int(limits["extra_processes"]) + 1)
+
+    def _isolation(self, confined, credentials: tuple[int, int] | None) -> dict:
+        """The child's report joined with what this side checks itself (see torchkata.isolation).
+        Its cgroups were made when it started; a child that never said so has none (the report says so)."""
+        body = confined.get("confined") if isinstance(confined, dict) else None
+        if not isinstance(body, dict) or credentials is None:
+            return isolation.combine([])
+        host_pid, host_uid = credentials
+        outside = {"namespaces": _namespaces_differ(host_pid), "host_uid": host_uid,
+                   "cgroup": self.cgroup.summary(), "arrived": sorted(self.worker.probe.arrived())}
+        setup = body.get("setup") if isinstance(body.get("setup"), dict) else {}
+        probes = body.get("probes") if isinstance(body.get("probes"), dict) else {}
+        return isolation.report(self.worker.jail, setup, probes, outside)
 
     def begin_test(self, deadline: float) -> None:
         self.deadline = deadline
@@ -388,7 +577,10 @@ class ChildProcess:
         stderr = self.output.fds[1]
         try:
             before = os.fstat(stderr).st_size
-            os.kill(self.pid, STOPPED_AT_SIGNAL)
+            if self._pidfd >= 0:           # the child itself, with no risk of a reused pid
+                signal.pidfd_send_signal(self._pidfd, STOPPED_AT_SIGNAL)
+            else:
+                os.kill(self.pid, STOPPED_AT_SIGNAL)
         except OSError:
             return None
         data, deadline = b"", time.monotonic() + 0.5
@@ -413,21 +605,26 @@ class ChildProcess:
         return self.failure
 
     def kill(self, describe: bool = False) -> dict:
-        """Kill the child and whatever it started; with ``describe``, wait to say how it ended."""
+        """Kill the child and whatever it started; with ``describe``, wait to say how it ended.
+
+        The child is process 1 of its own PID namespace where the machine allows one, so its end
+        is every descendant's end; its cgroup (when there is one) is killed too, and a pidfd
+        reaches the child itself at once, with no risk of a reused pid."""
         if self.dead:
             return {}
-        # The group takes any processes the child started; the pid covers a child
-        # killed before it could make its own group.
-        for kill, target in ((os.killpg, self.pid), (os.kill, self.pid)):
+        if self._pidfd >= 0:
             try:
-                kill(target, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except OSError:
                 pass
+            os.close(self._pidfd)
+            self._pidfd = -1
+        self.worker.cgroups.kill(self.cgroup)
         self.dead = True
         self.channel.close()
         if describe:
             return self.worker.reap(self.pid)
-        self.worker.forget(self.pid)
+        self.worker.kill(self.pid)
         return {}
 
     def close(self, graceful: bool = False) -> None:
@@ -447,6 +644,22 @@ class ChildProcess:
 # Asks a child for its stack before a timeout kills it (faulthandler's dump: a frame a line, most recent first).
 STOPPED_AT_SIGNAL = signal.SIGUSR2
 _STACK_FRAME = re.compile(r'File "([^"\n]*)", line (\d+) in (\S+)')
+_NAMESPACE_KINDS = ("user", "pid", "mnt", "net", "ipc", "uts")
+_own_namespaces: dict[str, str] = {}
+
+
+def _namespaces_differ(pid: int) -> dict[str, bool | None]:
+    """For each namespace kind, whether the child's differs from ours (None: not readable)."""
+    if not _own_namespaces:
+        _own_namespaces.update({kind: os.readlink(f"/proc/self/ns/{kind}") for kind in _NAMESPACE_KINDS})
+    out: dict[str, bool | None] = {}
+    for kind in _NAMESPACE_KINDS:
+        try:
+            out[kind] = os.readlink(f"/proc/{pid}/ns/{kind}") != _own_namespaces[kind]
+        except OSError:
+            out[kind] = None
+    return out
+
 
 # Signals a learner's code can die of, and what usually causes each.
 _SIGNAL_CAUSES = {

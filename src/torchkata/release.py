@@ -357,7 +357,7 @@ def grading_steps(katas: dict[str, float]) -> str:
           grades="$RUNNER_TEMP/grades"
           log="$RUNNER_TEMP/grade.log"
           : > "$log"
-          kata grade . --course . --out "$grades" --force 2>> "$log"
+          kata grade . --course . --out "$grades" --force --min-isolation basic 2>> "$log"
           if [ -d "$grades/learners" ]; then
             kata export "$grades" --format classroom -o "$RUNNER_TEMP/classroom.out" 2>> "$log"
           fi

@@ -170,6 +170,8 @@ def summary_lines(result: KataResult, shown: list[TestResult] | None = None) -> 
         mechanisms = ", ".join(_shown(m) for m in isolation["mechanisms"])
         lines.append(click.style(f"{t('isolation', lang)}: {name} ({mechanisms})",
                                  fg="bright_black"))
+    if isolation.get("missing"):
+        lines.append(click.style(f"{t('isolation_missing', lang)}: {'; '.join(_shown(m) for m in isolation['missing'])}", fg="bright_black"))
     return lines
 
 

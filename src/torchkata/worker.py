@@ -1,17 +1,20 @@
 """The worker: the only place where learner code runs (untrusted side).
 
-Started by :mod:`torchkata.launcher` as ``python -I -m torchkata.worker FD`` with an
-environment rebuilt from scratch and in its own session. It imports torch once
-(the slow part, about two seconds) and then acts as a *zygote*: for every
-implementation run the trusted side sends a ``fork`` request carrying a fresh socket,
-and the worker forks a child that
+Started by :mod:`torchkata.launcher` as ``python -I -m torchkata.worker FD --jail`` with an
+environment rebuilt from scratch and in its own session. It first enters its namespaces
+(:func:`torchkata.confinement.enter_jail`: user, network and PID namespaces, in which it is
+process 1, and a mount namespace of its own), then imports torch once (the slow part, about
+two seconds) and acts as a *zygote*: for every implementation run the trusted side sends a
+``fork`` request carrying a fresh socket, and the worker forks a child (in a PID namespace
+of its own, whose process 1 is a small init: :class:`torchkata.confinement.InitFactory`) that
 
-1. moves into its own process group (so a timeout kills it and its children),
-2. applies rlimits and Landlock, confined to the sandbox directory (the course folder,
-   with its references and hidden specs, stays out of reach even where it lies inside
-   a readable folder such as site-packages),
-3. disables the kata's forbidden APIs,
-4. imports the module from the sandbox, and
+1. moves into its own process group, loads the kata's harness,
+2. confines itself (:func:`torchkata.confinement.confine_child`): a minimal read-only view of
+   the filesystem with only its sandbox writable, an unprivileged uid in a user namespace of
+   its own, every rlimit with hard = soft, no capabilities, Landlock,
+3. probes what is really in force (:func:`torchkata.isolation_probes.run_probes`) and reports it,
+   before any learner code runs; the trusted side then moves it into its cgroups,
+4. disables the kata's forbidden APIs, imports the module from the sandbox, and
 5. serves the spec tests one after another: ``begin`` (fresh output files), ``call``
    (plain data in and out, see :mod:`torchkata.protocol`; optionally counting the torch
    operations the call dispatches), ``end``.
@@ -19,9 +22,9 @@ and the worker forks a child that
 A ``connect`` request hands the zygote one more control connection, for another
 grading process forked from the trusted side.
 
-After a timeout or a crash the trusted side kills the child and forks a fresh one.
-The zygote itself never imports learner code, so every child starts from the same
-clean state in about the time of a ``fork()``.
+After a timeout or a crash the trusted side kills the child (its PID namespace ends every
+process it started) and forks a fresh one. The zygote itself never imports learner code, so
+every child starts from the same clean state in about the time of a ``fork()``.
 """
 from __future__ import annotations
 
@@ -35,26 +38,35 @@ import socket
 import sys
 import traceback
 
-from torchkata import confinement, protocol
+from torchkata import confinement, isolation_probes, protocol
 
 MAX_TEXT = 4000
 
 
+_JAIL = confinement.Jail.without("not asked for")
+_SIBLING: dict = {"socket": None, "name": ""}   # an abstract socket children must not reach (their probe)
+
+
 def main(argv: list[str]) -> int:
     """argv: the control socket's fd, then options."""
+    global _JAIL
     sys.dont_write_bytecode = True   # -I ignores PYTHONDONTWRITEBYTECODE; never write into a course folder
-    controls = [socket.socket(fileno=int(argv[0]))]
-    mechanisms = ["process", "clean-env", "process-group"]
-    if "--netns" in argv and confinement.enter_network_namespace():
-        mechanisms.append("netns")
-    import torch  # after unshare: a user namespace must be entered while single-threaded
+    control = int(argv[0])
+    if "--jail" in argv:
+        _JAIL = confinement.enter_jail(close_in_parent=(control,))   # before torch: while single-threaded
+    elif "--no-jail" in argv:
+        _JAIL = confinement.Jail.without(argv[argv.index("--no-jail") + 1])
+    controls = [socket.socket(fileno=control)]
+    _listen_for_siblings()
+    import torch
 
     torch.set_num_threads(1)  # a multi-threaded pool can deadlock a forked child
     from torchkata import simdevice  # noqa: F401 — for the engine's device probes and harnesses, before confinement
     _cheaper_accelerator_seed_stacks()
     _import_what_every_optimizer_step_imports(torch)
-    hello = {"hello": {"mechanisms": mechanisms, "landlock_abi": confinement.landlock_abi(),
-                       "torch": torch.__version__, "pid": os.getpid()}}
+    hello = {"hello": {"mechanisms": ["process", "clean-env", "process-group"], "jail": _JAIL.status,
+                       "learner_host_ids": _JAIL.learner_host_ids(), "landlock_abi": confinement.landlock_abi(),
+                       "torch": torch.__version__, "zygote_rss_mb": _rss_mb()}}
     gc.freeze()   # children then never write to the zygote's objects' GC headers: fewer copied pages
     protocol.send_message(controls[0], hello)
     preload = tuple(name for name in (argv[argv.index("--preload") + 1].split(",") if "--preload" in argv else [])
@@ -62,12 +74,43 @@ def main(argv: list[str]) -> int:
     return _serve_forks(controls, hello, preload_first=preload)
 
 
+def _listen_for_siblings() -> None:
+    name = f"torchkata-zygote-{os.urandom(6).hex()}"
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.bind("\0" + name)
+        sock.listen(16)
+        sock.setblocking(False)
+    except OSError:
+        sock.close()
+        return
+    _SIBLING.update(socket=sock, name=name)
+
+
+def _refuse_siblings() -> None:
+    """Close whatever reached the sibling socket (only a child without Landlock scoping can)."""
+    sock = _SIBLING["socket"]
+    while sock is not None:
+        try:
+            sock.accept()[0].close()
+        except OSError:
+            return
+
+
+def _rss_mb() -> int:
+    try:
+        with open("/proc/self/status") as f:
+            return next((int(line.split()[1]) >> 10 for line in f if line.startswith("VmRSS:")), 0)
+    except OSError:
+        return 0
+
+
 def _serve_forks(controls: list[socket.socket], hello: dict, preloaded: tuple[str, ...] = (),
                  preload_first: tuple[str, ...] = ()) -> int:
-    """Answer fork, reap, forget and connect requests from every grading process until all have gone.
+    """Answer fork, reap, kill and connect requests from every grading process until all have gone.
 
-    Ended children are collected without waiting (the trusted side kills a child and says
-    ``forget``; only a child that died unexpectedly is ``reap``ed, for how it ended), so one
+    Ended children are collected without waiting (the trusted side says ``kill`` and does not
+    wait; only a child that died unexpectedly is ``reap``ed, for how it ended), so one
     grading process never waits for another's child to be torn down.
 
     A job whose kata preloads modules (torch.optim's first step imports torch._dynamo: two
@@ -83,6 +126,7 @@ def _serve_forks(controls: list[socket.socket], hello: dict, preloaded: tuple[st
     while controls:
         ready, _, _ = select.select(controls, [], [], 0.5)
         _collect_ended()
+        _refuse_siblings()
         for control in ready:
             try:
                 request, fds = protocol.recv_message(control, with_fds=True)
@@ -124,12 +168,12 @@ def _serve_forks(controls: list[socket.socket], hello: dict, preloaded: tuple[st
                 else:
                     reply = {"reaped": _reap(pid)}
                 protocol.send_message(control, reply)
-            elif "forget" in request:
-                pid = int(request["forget"])
+            elif "kill" in request:
+                pid = int(request["kill"])
                 if pid in owners:
                     protocol.send_message(owners.pop(pid), request)
                 else:
-                    _forget(pid)                          # no reply: nobody waits for this
+                    _kill(pid)                            # no reply: nobody waits for this
             else:
                 for fd in fds:
                     os.close(fd)
@@ -139,7 +183,11 @@ def _serve_forks(controls: list[socket.socket], hello: dict, preloaded: tuple[st
 
 def _start_child(job: dict, fd: int, controls: list[socket.socket], subzygotes: dict, spares: list) -> int:
     """Hand the job to the spare child if there is one, else fork a child for it."""
-    job["readable"] = _readable_paths(tuple(job.get("hide", [])))
+    hide = tuple(job.get("hide", []))
+    job["readable"] = _readable_paths(hide)
+    if _JAIL.views is not None:
+        job["view"], job["view_error"] = _JAIL.views.get(hide, os.path.dirname(job["sandbox"]))
+    job["probe"] = {**job.get("probe", {}), "sibling": _SIBLING["name"]}
     if spares:
         pid, spare = spares.pop()
         try:
@@ -150,7 +198,7 @@ def _start_child(job: dict, fd: int, controls: list[socket.socket], subzygotes: 
             pass                      # it is gone: fork one as usual
         finally:
             spare.close()
-    pid = os.fork()
+    pid = _JAIL.fork()
     if pid == 0:
         for other in [*controls, *subzygotes.values(), *(spare for _, spare in spares)]:
             other.close()
@@ -162,7 +210,7 @@ def _start_child(job: dict, fd: int, controls: list[socket.socket], subzygotes: 
 def _fork_spare(controls: list[socket.socket], subzygotes: dict) -> tuple[int, socket.socket]:
     """A child that waits for a job (and the trusted side's socket) before it does anything."""
     ours, theirs = socket.socketpair()
-    pid = os.fork()
+    pid = _JAIL.fork()
     if pid == 0:
         for other in [*controls, *subzygotes.values(), ours]:
             other.close()
@@ -182,9 +230,11 @@ def _start_subzygote(modules: frozenset, preloaded: tuple[str, ...], controls: l
                      subzygotes: dict) -> socket.socket:
     """Fork a zygote that also imports ``modules``; it forks the children of the jobs that need them."""
     ours, theirs = socket.socketpair()
+    factory = _JAIL.for_subzygote()
     if os.fork() == 0:
         for other in [*controls, *subzygotes.values(), ours]:
             other.close()
+        _JAIL.in_subzygote(factory)
         _ended.clear()
         _forgotten.clear()
         code = 70
@@ -195,6 +245,8 @@ def _start_subzygote(modules: frozenset, preloaded: tuple[str, ...], controls: l
         finally:
             os._exit(code)
     theirs.close()
+    if factory is not None:
+        factory.close()
     subzygotes[modules] = ours
     return ours
 
@@ -306,22 +358,38 @@ def _collect_ended() -> None:
             return
         if pid == 0:
             return
+        _JAIL.ended(pid)                  # its namespace ends: whatever it started ends too
         if pid in _forgotten:
             _forgotten.discard(pid)
         else:
             _ended[pid] = _exit_info(status)
 
 
-def _forget(pid: int) -> None:
-    if _ended.pop(pid, None) is None:
-        _forgotten.add(pid)
+def _kill(pid: int) -> None:
+    """SIGKILL a child not yet collected (so the pid is still its own), and forget it."""
+    _collect_ended()
+    if _ended.pop(pid, None) is not None:
+        return
+    _signal_child(pid)
+    _JAIL.ended(pid)
+    _forgotten.add(pid)
+
+
+def _signal_child(pid: int) -> None:
+    for kill, target in ((os.kill, pid), (os.killpg, pid)):   # the group: where there is no PID namespace
+        try:
+            kill(target, signal.SIGKILL)
+        except OSError:
+            pass
 
 
 def _reap(pid: int) -> dict:
-    """How a child ended (waiting for it if it has not yet)."""
+    """How a child ended (killing it if it still runs, then waiting for it)."""
     _collect_ended()
     if pid in _ended:
         return _ended.pop(pid)
+    _signal_child(pid)
+    _JAIL.ended(pid)
     try:
         _, status = os.waitpid(pid, 0)
     except ChildProcessError:
@@ -344,20 +412,21 @@ def _child(channel: socket.socket, job: dict) -> None:
 
 def _run_child(channel: socket.socket, job: dict) -> int:
     os.setpgid(0, 0)
+    protocol.send_message(channel, {"started": True})      # the trusted side makes its cgroups meanwhile
+    _JAIL.forget_in_child()
+    if _SIBLING["socket"] is not None:
+        _SIBLING["socket"].close()
     sandbox = job["sandbox"]
-    os.chdir(sandbox)
-    harness = _load_module("kata_harness", job["harness"]) if job.get("harness") else None
+    harness = _load_module("kata_harness", job["harness"]) if job.get("harness") else None   # kata code: before
     cov = _start_coverage(job) if job.get("coverage") else None
-    limits = job["limits"]
-    mechanisms = confinement.apply_limits(limits["cpu_seconds"], limits["memory_mb"], limits["file_mb"],
-                                          limits["open_files"], limits["extra_processes"])
-    if job.get("landlock", True):
-        mechanisms += confinement.apply_landlock(sandbox, job["readable"])
+    setup = confinement.confine_child(job, _JAIL)
+    os.chdir(sandbox)
+    found = isolation_probes.run_probes(job.get("probe", {}), sandbox)
     _disable_forbidden(job.get("forbidden", []), os.path.join(sandbox, job["file"]))
     # On a timeout the trusted side asks where the code is before killing it: the stack goes to stderr,
     # which each test points at the trusted side's file (see launcher.ChildProcess._where_stopped).
     faulthandler.register(signal.SIGUSR2, file=2, all_threads=False)
-    protocol.send_message(channel, {"confined": mechanisms})
+    protocol.send_message(channel, {"confined": {"setup": setup, "probes": found}})
     # From here on, learner code runs: nothing this process says is trusted.
     _serve(channel, job, harness)
     if cov is not None:

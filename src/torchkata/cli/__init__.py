@@ -6,7 +6,8 @@ and :mod:`.classroom` (grade, merge, export, leaderboard).
 
 Exit codes: 0 all tests passed (or nothing to grade), 1 some tests did not pass or some
 learner could not be graded, 2 usage error, malformed course or kata, unreadable input
-(the message names the file, field or argument).
+(the message names the file, field or argument), 3 the confinement the probes show here is
+below ``--min-isolation`` (nothing was graded).
 
 Heavy imports (torch, pytest) happen inside the commands that need them, after the
 worker has been started, so both processes import torch in parallel.
@@ -29,7 +30,7 @@ from torchkata.cli import texts
 from torchkata.i18n import LANGS, detect_lang
 from torchkata.workspace import Workspace, find_workspace, resolve_course_root
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_ISOLATION = 0, 1, 2, 3
 
 
 class State:
@@ -183,6 +184,31 @@ def _lang_from_argv() -> str | None:
 def main(ctx: click.Context) -> None:
     """torchkata: learn PyTorch one kata at a time."""
     ctx.ensure_object(State)
+
+
+def min_isolation_option(command):
+    """--min-isolation LEVEL: grade only where the probes show at least that confinement."""
+    from torchkata.isolation import LEVELS
+    return click.option("--min-isolation", type=click.Choice(LEVELS), default="none", show_default=True,
+                        envvar="TORCHKATA_MIN_ISOLATION", help=texts.option_help("min_isolation"))(command)
+
+
+def require_isolation(worker, lang: str) -> None:
+    """Probe one confined child (no learner code) and exit with EXIT_ISOLATION below --min-isolation."""
+    from torchkata.launcher import IsolationTooWeak
+    if worker.min_isolation == "none":
+        return
+    try:
+        worker.require_isolation()
+    except IsolationTooWeak as exc:
+        refuse_below(exc, lang)
+
+
+def refuse_below(exc, lang: str) -> None:
+    missing = "; ".join(exc.report.get("missing", [])) or "-"
+    echo(click.style(texts.say("isolation_too_weak", lang, level=exc.report.get("level", "none"),
+                               minimum=exc.minimum, missing=missing), fg="red"), err=True)
+    sys.exit(EXIT_ISOLATION)
 
 
 def pick_kata(state: State, slug: str | None) -> Kata:

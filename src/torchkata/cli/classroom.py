@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from torchkata.catalogue import KataError
-from torchkata.cli import EXIT_FAILED, EXIT_OK, State, common_options, echo, main, texts
+from torchkata.cli import EXIT_FAILED, EXIT_OK, State, common_options, echo, main, min_isolation_option, refuse_below, texts
 
 
 @main.command()
@@ -24,10 +24,12 @@ from torchkata.cli import EXIT_FAILED, EXIT_OK, State, common_options, echo, mai
 @click.option("--manifest", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
               help=texts.option_help("manifest"))
 @click.option("--fail-modified", is_flag=True, help=texts.option_help("fail_modified"))
+@min_isolation_option
 @common_options
 @click.pass_obj
 def grade(state: State, learners: tuple[Path, ...], out: Path, jobs: int, slugs: str | None, device: str,
-          public_only: bool, shard: str | None, force: bool, manifest: Path | None, fail_modified: bool) -> None:
+          public_only: bool, shard: str | None, force: bool, manifest: Path | None, fail_modified: bool,
+          min_isolation: str) -> None:
     """Grade a class: each LEARNER is a folder holding submissions/, or a file listing such folders."""
     from torchkata import batch
     from torchkata.integrity import check_repository, load_manifest
@@ -75,10 +77,14 @@ def grade(state: State, learners: tuple[Path, ...], out: Path, jobs: int, slugs:
         return result
 
     plan = batch.Plan(slugs=tuple(k.slug for k in katas), device=device, public_only=public_only, lang=lang)
+    from torchkata.launcher import IsolationTooWeak
     label = texts.say("grading_learners", lang, count=len(chosen))
-    with click.progressbar(length=len(chosen), label=label, file=sys.stderr) as bar:
-        summary = batch.grade_class(course, chosen, out, plan, jobs=jobs, force=force, finish=finish,
-                                    on_done=lambda _id: bar.update(1))
+    try:
+        with click.progressbar(length=len(chosen), label=label, file=sys.stderr) as bar:
+            summary = batch.grade_class(course, chosen, out, plan, jobs=jobs, force=force, finish=finish,
+                                        on_done=lambda _id: bar.update(1), min_isolation=min_isolation)
+    except IsolationTooWeak as exc:
+        refuse_below(exc, lang)
     echo(texts.say("grade_summary", lang, graded=len(summary.graded), skipped=len(summary.skipped),
                    failed=len(summary.failed), out=out / "learners"))
     for learner_id, why in summary.failed.items():

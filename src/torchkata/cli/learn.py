@@ -9,7 +9,8 @@ from pathlib import Path
 import click
 
 from torchkata.catalogue import Course, Kata, KataError, load_course, find_course
-from torchkata.cli import EXIT_FAILED, EXIT_OK, State, common_options, echo, main, pick_kata, texts
+from torchkata.cli import (EXIT_FAILED, EXIT_OK, State, common_options, echo, main, min_isolation_option, pick_kata,
+                           require_isolation, texts)
 from torchkata.i18n import display_width, pad, t
 from torchkata.learner_files import SubmissionProblem, read_submission
 from torchkata.results import KataResult, write_atomically
@@ -122,10 +123,11 @@ def show_prompt(kata: Kata, lang: str) -> None:
               help=texts.option_help("device"))
 @click.option("--public-only", is_flag=True, help=texts.option_help("public_only"))
 @click.option("--json", "as_json", is_flag=True, help=texts.option_help("json"))
+@min_isolation_option
 @common_options
 @click.pass_obj
 def check(state: State, slug: str | None, submission: Path | None, device: str, public_only: bool,
-          as_json: bool) -> None:
+          as_json: bool, min_isolation: str) -> None:
     """Grade your submission for SLUG (default: the current kata)."""
     from torchkata.launcher import Worker
 
@@ -137,8 +139,9 @@ def check(state: State, slug: str | None, submission: Path | None, device: str, 
     if not path.exists() and not path.is_symlink():
         hint = "" if submission else " " + texts.say("run_next", lang, slug=kata.slug)
         raise KataError(f"{shown}: {texts.say('no_such_file', lang)}{hint}")
-    with Worker(preload=kata.preload) as worker:  # started first: it imports torch while we do
+    with Worker(preload=kata.preload, min_isolation=min_isolation) as worker:  # it imports torch while we do
         from torchkata import engine
+        require_isolation(worker, lang)
         options = engine.Options(device=device, lang=lang, public_only=public_only)
         try:
             given = read_submission(path, display=shown)

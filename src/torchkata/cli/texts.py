@@ -20,6 +20,10 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 
 MESSAGES: dict[str, dict[str, str]] = {
     "error": {"en": "error", "ko": "오류"},
+    "isolation_too_weak": {"en": "refusing to grade: the confinement in force here is {level!r}, below "
+                                 "--min-isolation {minimum!r}. Missing: {missing}",
+                           "ko": "채점하지 않습니다: 이 컴퓨터에서 검사로 확인된 격리 수준은 {level!r}로, "
+                                 "--min-isolation {minimum!r}보다 낮습니다. 빠진 것: {missing}"},
     "no_workspace": {"en": "no torchkata workspace at or above {here}: run `kata init` to create one",
                      "ko": "{here} 또는 그 위 폴더에 torchkata 작업 공간이 없습니다. `kata init`으로 만드세요"},
     "broken_kata": {"en": "warning: kata {slug!r} cannot be used: {error}",
@@ -228,6 +232,10 @@ OPTION_HELP: dict[str, dict[str, str]] = {
                     "ko": "학습자용 템플릿을 쓸 폴더 (새 폴더이거나 빈 폴더)."},
     "validate_jobs": {"en": "Katas validated in parallel.", "ko": "동시에 검증할 카타 수."},
     "version": {"en": "Show the version and exit.", "ko": "버전을 보여 주고 끝냅니다."},
+    "min_isolation": {"en": "Refuse to grade (exit code 3) unless the confinement the probes show is at least this "
+                            "level (or $TORCHKATA_MIN_ISOLATION).",
+                      "ko": "검사로 확인된 격리 수준이 이 수준 이상일 때만 채점합니다. 아니면 종료 코드 3으로 "
+                            "끝냅니다 ($TORCHKATA_MIN_ISOLATION도 됩니다)."},
 }
 
 

@@ -20,7 +20,8 @@ import click
 
 from torchkata.catalogue import Course, Kata
 from torchkata.i18n import t
-from torchkata.cli import EXIT_OK, State, common_options, echo, main, pick_kata, terminated_status, texts
+from torchkata.cli import (EXIT_OK, State, common_options, echo, main, min_isolation_option, pick_kata,
+                           require_isolation, terminated_status, texts)
 from torchkata.cli.learn import (backup_submission, catalogue_lines, first_unsolved, hint_lines, keep_solution,
                                  passed, record_progress)
 from torchkata.workspace import Workspace
@@ -31,17 +32,19 @@ MIN_ROWS = 3          # body rows shown however small the terminal
 
 @main.command()
 @click.argument("slug", required=False)
+@min_isolation_option
 @common_options
 @click.pass_obj
-def watch(state: State, slug: str | None) -> None:
+def watch(state: State, slug: str | None, min_isolation: str) -> None:
     """Re-check the current kata each time you save its file (h hint, l list, n next, r reset, q quit)."""
     from torchkata.launcher import Worker
 
     workspace, course = state.require_workspace(), state.course
     kata = pick_kata(state, slug)
     preload = tuple(sorted({name for k in course.katas for name in k.preload}))
-    with Worker(preload=preload) as worker:
+    with Worker(preload=preload, min_isolation=min_isolation) as worker:
         from torchkata import engine
+        require_isolation(worker, state.lang)
         session = WatchSession(state.lang, workspace, course, kata)
         try:
             engine.open_grader(course, course.katas, worker, session.run)
