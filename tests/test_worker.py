@@ -286,3 +286,30 @@ def test_a_cgroup_v2_hierarchy_without_the_controllers_is_reported_not_used():
         assert found.bases == {} and "v2" in found.why["memory"] and found.why["pids"]
     finally:
         found.close()
+
+
+def test_sandboxes_in_a_folder_nested_under_tmp_are_entered(tmp_path):
+    """TMPDIR need not be /tmp itself (run_autograder gives each grading its own): a child whose sandbox
+    lies deeper under /tmp still enters its view and is graded."""
+    import json
+    import shutil
+    import tempfile
+    from tests.conftest import REPO, SOFTMAX_POINTS, SOFTMAX_REFERENCE
+    def check(tmpdir: str) -> tuple[dict, str]:
+        done = subprocess.run([sys.executable, "-m", "torchkata", "--course", str(REPO), "check", "stable-softmax",
+                               "--submission", str(SOFTMAX_REFERENCE), "--json"], capture_output=True, text=True,
+                              env={**os.environ, "TMPDIR": tmpdir}, cwd=tmp_path, timeout=300)
+        return json.loads(done.stdout), done.stderr
+
+    if "mount-namespace" not in check("/tmp")[0]["isolation"]["mechanisms"]:
+        pytest.skip("no mount namespace for the jail on this machine")
+    nested = Path(tempfile.mkdtemp(prefix="torchkata-nested-")) / "grading" / "tmp"
+    try:
+        nested.mkdir(parents=True)
+        for folder in (nested, nested.parent, nested.parent.parent):
+            folder.chmod(0o755)               # the jail's children run as another uid
+        result, stderr = check(str(nested))
+        assert result["totals"]["points"] == SOFTMAX_POINTS, stderr
+        assert "mount-namespace" in result["isolation"]["mechanisms"], result["isolation"].get("missing")
+    finally:
+        shutil.rmtree(nested.parent.parent, ignore_errors=True)

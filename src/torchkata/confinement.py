@@ -591,6 +591,8 @@ def _enter_view(view: str, sandbox: str, memory_mb: int, private_proc: bool) -> 
     _mount("tmpfs", view + "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, scratch)
     parent = os.path.dirname(sandbox)
     if parent != "/tmp":
+        if parent.startswith("/tmp/"):       # under the fresh /tmp just mounted: its mount point is made now
+            os.makedirs(view + parent, mode=0o755, exist_ok=True)
         _mount("tmpfs", view + parent, "tmpfs", _MS_NOSUID | _MS_NODEV, "mode=755,size=64k")
     os.mkdir(view + sandbox, 0o700)
     _mount(sandbox, view + sandbox, None, _MS_BIND)

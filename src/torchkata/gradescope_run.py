@@ -109,6 +109,7 @@ def run(autograder: Path, course_root: Path, kata_command: str) -> dict:
     chosen, refused, notes = resolve(upload, names) if upload.is_dir() else ({}, {}, ["nothing was uploaded"])
     identity = grader_identity()
     work = Path(tempfile.mkdtemp(prefix="torchkata-gradescope-"))
+    work.chmod(0o711)       # the jail's children (another uid) must pass through to their sandboxes in tmp/
     try:
         learner = work / "learner"
         (learner / SUBMISSIONS).mkdir(parents=True)
@@ -116,8 +117,10 @@ def run(autograder: Path, course_root: Path, kata_command: str) -> dict:
             target = learner / SUBMISSIONS / name
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, target)
+        (work / "home").mkdir()
+        (work / "tmp").mkdir(mode=0o711)
         _hand_over(work, identity)
-        env = {**os.environ, "HOME": str(work), "TMPDIR": str(work)}
+        env = {**os.environ, "HOME": str(work / "home"), "TMPDIR": str(work / "tmp")}
         who = f"uid {identity[0]}" if identity else f"uid {os.geteuid()} (not root: as is)"
         print(f"grading as {who}")
         try:

@@ -395,7 +395,9 @@ def _check_dtypes(run: ProbeRun) -> None:
                                  type=exc.info.get("type", "Exception"))
                     problem = compare(got, want, oracle, condition=run.condition(args, kwargs))
                     if problem is not None:
-                        run.fail(sample, "dtype_kept" if problem.kind == "dtype" else "dtype_values", problem.details,
+                        key = "dtype_kept" if problem.kind == "dtype" else \
+                            "dtype_values_float64" if dtype == torch.float64 else "dtype_values"
+                        run.fail(sample, key, problem.details,
                                  dtype=name, function=_display(function), what=problem.what, got=problem.got,
                                  expected=problem.expected)
                 run.done(function)
@@ -919,6 +921,13 @@ MESSAGES: dict[str, dict[str, str]] = {
               "dtype with torch operations that support it",
         "ko": "{dtype} 입력을 받은 {function} 함수의 결과{what} 값이 틀렸습니다. 입력의 dtype 그대로, 그 dtype을 "
               "지원하는 torch 연산으로 계산하세요"},
+    "dtype_values_float64": {     # float64's tolerance is far tighter than float32's: a small slip shows here
+        "en": "given float64 inputs, {function} returned wrong values in the result{what}: compute in the input's "
+              "dtype with torch operations that support it. If it already does, look for a small slip in the "
+              "formula (a constant in another place): float64's tighter tolerance shows what float32's lets pass",
+        "ko": "float64 입력을 받은 {function} 함수의 결과{what} 값이 틀렸습니다. 입력의 dtype 그대로, 그 dtype을 "
+              "지원하는 torch 연산으로 계산하세요. 이미 그렇게 한다면 식에 작은 실수가 없는지(상수가 다른 자리에 "
+              "있는지) 확인하세요. float64는 허용 오차가 훨씬 작아서 float32에서는 넘어가는 차이도 드러납니다"},
     "dtype_raised": {
         "en": "given {dtype} inputs, {function} raised {type}: it must work for {dtype} tensors too",
         "ko": "{dtype} 입력을 받은 {function} 함수에서 {type} 예외가 발생했습니다. {dtype} 텐서에서도 동작해야 "

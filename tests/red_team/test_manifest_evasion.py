@@ -48,7 +48,7 @@ ATTACKS = {
     "new-workflow": (lambda r, e: _add(r, ".github/workflows/evil.yml", "on: push\n"),
                      [".github/workflows/evil.yml"]),
     "workflow-edited": (lambda r, e: (r / ".github/workflows/classroom.yml").write_text(
-        (r / ".github/workflows/classroom.yml").read_text().replace("|| true", "; echo 100")),
+        (r / ".github/workflows/classroom.yml").read_text().replace("exit 0", "echo 'torchkata=100' >> \"$GITHUB_OUTPUT\"; exit 0", 1)),
         [".github/workflows/classroom.yml"]),
     "workflow-removed": (lambda r, e: (r / ".github/workflows/classroom.yml").unlink(),
                          [".github/workflows/classroom.yml"]),

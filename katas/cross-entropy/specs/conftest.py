@@ -61,22 +61,26 @@ def call(function, logits: torch.Tensor, other: torch.Tensor):
         raise
 
 
+BROADCAST_EN = ('a tensor of size N (the batch) met one of size C (the classes) in the same dimension: either a '
+                'reduction over the classes lost its dimension (shape (N,), which broadcasting lines up with the'
+                ' C classes, not the rows) or a reduction went over the batch, dim=0, instead of the classes '
+                '(shape (C,)). Reduce over the classes, dim=1, with keepdim=True (or unsqueeze(1) the result), '
+                'so that it has shape (N, 1)')
+BROADCAST_KO = ('크기가 N(배치)인 텐서와 크기가 C(클래스)인 텐서가 같은 차원에서 만났습니다. 클래스 방향의 리덕션에서 차원이 사라졌거나(shape (N,)이 되어 브로드캐스팅이 그 '
+                '값을 행이 아니라 C개의 클래스에 맞춰 늘어놓습니다), 리덕션을 클래스가 아니라 배치 방향(dim=0)으로 했습니다(shape (C,)). 클래스 방향(dim=1)으로 '
+                'keepdim=True를 주어 리덕션해서(또는 결과에 unsqueeze(1)을 해서) shape이 (N, 1)이 되게 하세요')
+
+
 def explain_error(exc: LearnerError, logits: torch.Tensor) -> None:
     """Advice for an error whose cause its message shows; returns when it shows none.
 
-    A broadcast between sizes N and C (N != C) along the last dimension: a tensor with one value per
-    example, (N,), met an (N, C) one (a reduction over the classes that lost its dimension, or the
-    targets themselves). Autograd's refusal to change a leaf in place: the logits were changed in place."""
+    A broadcast between sizes N and C (N != C): an (N,) tensor met an (N, C) one (a reduction over the
+    classes that lost its dimension), or a reduction went over the batch, (C,) (the message cannot tell which). Autograd's refusal to change a leaf in place: the logits were changed in place."""
     message = str(exc.info.get("message", ""))
     n, c = logits.shape
     found = BROADCAST.search(message)
     if found and n != c and {int(found.group(1)), int(found.group(2))} == {n, c}:
-        fail("a tensor with one value per example, shape (N,), was combined with an (N, C) tensor, and "
-             "broadcasting lined its N values up with the C classes instead of the rows: reduce over the classes "
-             "with keepdim=True (or unsqueeze(1) the result), so that it has shape (N, 1)",
-             "샘플마다 값이 하나인 shape (N,) 텐서를 (N, C) 텐서와 함께 계산해서, 브로드캐스팅이 그 N개의 값을 행이 "
-             "아니라 C개의 클래스에 맞춰 늘어놓았습니다. 클래스 방향의 리덕션은 keepdim=True로 구해서(또는 결과에 "
-             "unsqueeze(1)을 해서) shape이 (N, 1)이 되게 하세요")
+        fail(BROADCAST_EN, BROADCAST_KO)
     if IN_PLACE_LEAF in message:
         fail("your code changed the logits in place (logits -= ..., logits.sub_(...)): autograd cannot record "
              "that on a tensor it must send gradients to, and the caller's logits would change. Compute new "

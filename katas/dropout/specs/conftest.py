@@ -186,14 +186,17 @@ def check_layer(sub, ref):
             expect_tensor(got)
             same_kind = got.shape == x.shape and got.dtype == x.dtype
             if mode == "eval" and same_kind and not torch.allclose(got.detach(), x):
-                fail(f"call {i}: after .eval() the layer must return its input unchanged: pass self.training to "
-                     "dropout (nn.Module's .train() and .eval() set it)",
-                     f"{i}번째 호출: .eval() 다음에는 레이어가 입력을 그대로 돌려줘야 합니다. dropout에 "
-                     "self.training을 넘기세요 (nn.Module의 .train()과 .eval()이 이 값을 바꿉니다)")
+                fail(f"call {i}: after .eval() the layer must return its input unchanged: the layer passes "
+                     "self.training to dropout (nn.Module's .train() and .eval() set it), and dropout(x, p, "
+                     "training=False) returns x as it is",
+                     f"{i}번째 호출: .eval() 다음에는 레이어가 입력을 그대로 돌려줘야 합니다. 레이어는 dropout에 "
+                     "self.training을 넘기고(nn.Module의 .train()과 .eval()이 이 값을 바꿉니다), dropout(x, p, "
+                     "training=False)는 x를 그대로 돌려줘야 합니다")
             if mode == "train" and p != 0 and same_kind and torch.equal(got.detach(), x):
-                fail(f"call {i}: after .train() the layer dropped nothing: pass self.training to dropout",
-                     f"{i}번째 호출: .train() 다음인데 레이어가 아무것도 0으로 만들지 않았습니다. dropout에 "
-                     "self.training을 넘기세요")
+                fail(f"call {i}: after .train() the layer dropped nothing: the layer passes self.training to "
+                     "dropout, and dropout(x, p, training=True) drops",
+                     f"{i}번째 호출: .train() 다음인데 레이어가 아무것도 0으로 만들지 않았습니다. 레이어는 dropout에 "
+                     "self.training을 넘기고, dropout(x, p, training=True)는 원소를 0으로 만들어야 합니다")
             expect_close(got, expected, what={"en": f"the output of call {i} (in {mode} mode)",
                                               "ko": f"{i}번째 호출의 출력 ({'학습' if mode == 'train' else '평가'} 모드)"})
     return check
