@@ -13,6 +13,7 @@ break the course: it is kept aside in ``Course.broken`` and the other katas keep
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 import sys
@@ -289,6 +290,12 @@ class _Reader:
     def __init__(self, path: Path, data: dict, prefix: str = ""):
         self.path, self.data, self.prefix = path, data, prefix
 
+    def _folder(self) -> Path:
+        """The folder of the file being read, resolved once (every mutant's path is checked against it)."""
+        if getattr(self, "_resolved_folder", None) is None:
+            self._resolved_folder = self.path.parent.resolve()
+        return self._resolved_folder
+
     def fail(self, name: str, expected: str, value: Any = None) -> KataError:
         got = "" if value is None else f", got {value!r}"
         return KataError(f"{self.path}: field '{self.prefix}{name}': expected {expected}{got}")
@@ -395,7 +402,7 @@ class _Reader:
         reader.check_keys(MUTANT_KEYS)
         file = reader.field("file", str, "a path relative to the kata folder")
         path = (self.path.parent / file).resolve()
-        if self.path.parent.resolve() not in path.parents or not (released or path.is_file()):
+        if self._folder() not in path.parents or not (released or path.is_file()):
             raise reader.fail("file", "an existing file inside the kata folder", file)
         return Mutant(path, reader.text(reader.field("diagnosis", dict, "a table of texts"), "diagnosis", languages))
 
@@ -473,10 +480,20 @@ class _Reader:
 
 def _table_line(path: Path, array: str, index: int) -> int:
     """The line of the index-th [[array]] header in a TOML file (1-based; 0 if not found)."""
-    header = re.compile(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]")
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        stat = path.stat()
     except OSError:
         return 0
-    found = [number for number, line in enumerate(lines, 1) if header.match(line)]
+    found = _table_lines(str(path), stat.st_mtime_ns, stat.st_size, array)
     return found[index] if index < len(found) else 0
+
+
+@functools.lru_cache(maxsize=256)
+def _table_lines(path: str, _mtime_ns: int, _size: int, array: str) -> tuple[int, ...]:
+    """Every [[array]] header's line, read once per version of the file (a kata has dozens of them)."""
+    header = re.compile(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]")
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ()
+    return tuple(number for number, line in enumerate(lines, 1) if header.match(line))
