@@ -562,7 +562,8 @@ def confine_child(job: dict, jail: Jail) -> dict[str, str]:
         view, why = job.get("view") or "", job.get("view_error") or jail.status.get("mount-namespace", "")
         if view:
             try:
-                _enter_view(view, sandbox, limits["memory_mb"], private_proc=not jail.status.get("pid-namespace"))
+                _enter_view(view, sandbox, limits["memory_mb"], private_proc=not jail.status.get("pid-namespace"),
+                            hidden=tuple(job.get("hide", ())))
                 in_view = True
             except (OSError, ValueError) as exc:
                 why = f"entering the filesystem view: {_reason(exc)}"
@@ -582,12 +583,13 @@ def confine_child(job: dict, jail: Jail) -> dict[str, str]:
     return setup
 
 
-def _enter_view(view: str, sandbox: str, memory_mb: int, private_proc: bool) -> None:
+def _enter_view(view: str, sandbox: str, memory_mb: int, private_proc: bool, hidden: tuple[str, ...] = ()) -> None:
     _unshare(_CLONE_NEWNS, "unshare(CLONE_NEWNS)")
     for flag in (_CLONE_NEWIPC, _CLONE_NEWUTS):         # SysV memory and the host name: best effort
         _LIBC.unshare(ctypes.c_int(flag))
     scratch = f"mode=1777,size={max(1, int(memory_mb))}m,nr_inodes=65536"
     _mount("tmpfs", view + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, scratch)
+    _rebind_under_tmp(view, hidden)
     _mount("tmpfs", view + "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, scratch)
     parent = os.path.dirname(sandbox)
     if parent != "/tmp":
@@ -607,6 +609,19 @@ def _enter_view(view: str, sandbox: str, memory_mb: int, private_proc: bool) -> 
     # the child holds no descriptor into it and no capability to unmount the cover (nor Landlock's leave).
     _mount("tmpfs", _HOST_ROOT, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, "mode=555,size=4k")
     _LIBC.sethostname(b"torchkata", 9)
+
+
+def _rebind_under_tmp(view: str, hidden: tuple[str, ...]) -> None:
+    """The fresh /tmp covers what the view bound below it: a checkout, a virtualenv or an editable install
+    in /tmp (a CI runner's, a test's). Bind those read-only roots again, from the host's tree (still in
+    reach before pivot_root), and cover the hidden folders among them again."""
+    for root in _outermost(read_only_roots()):
+        if root.startswith("/tmp/"):
+            _bind_read_only(root, view + root)
+    for folder in {os.path.realpath(h) for h in hidden}:
+        if folder.startswith("/tmp/") and os.path.isdir(view + folder):
+            _mount("tmpfs", view + folder, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC,
+                   "mode=555,size=4k")
 
 
 def _learner_environment(sandbox: str) -> None:

@@ -59,7 +59,7 @@ ATTACKS = {   # what relu() does on seeing the secret: lines of code
     "syntax": ["compile(str(SECRET) + ' +', __file__, 'exec')"],
     "printed": ["print('the input was', x.tolist(), file=sys.stderr)", "print(SECRET)"],
     "exit-code": ["sys.stdout.flush()", "os._exit(int(SECRET) % 256)"],
-    "signal": ["os.kill(os.getpid(), signal.SIGUSR2)"],
+    "signal": ["os.kill(os.getpid(), signal.SIGUSR1)"],      # SIGUSR2 asks for a stack (timeouts): not deadly
     "timing": ["time.sleep(0.3)"],
 }
 KEEPER = """
@@ -125,7 +125,7 @@ def test_the_secret_reaches_nothing_the_learner_sees(graded, attack):
     out, files = graded
     seen = shown_to_the_learner(out, files[attack])
     assert not any(token in seen for token in TOKENS), attack
-    assert "HiddenInput" not in seen and "leak_" not in seen and "SIGUSR2" not in seen
+    assert "HiddenInput" not in seen and "leak_" not in seen and "SIGUSR1" not in seen
 
 
 @pytest.mark.parametrize("attack", [*ATTACKS, "module-state"])
@@ -133,7 +133,7 @@ def test_the_attack_earns_nothing(graded, attack):
     out, files = graded
     honest = json.loads(files["honest"].read_text())
     data = json.loads(files[attack].read_text())
-    assert honest["points"] == honest["max_points"] == 24
+    assert honest["points"] == honest["max_points"] > 0
     assert data["points"] <= honest["points"]
     secret = next(test for result in data["results"] for test in result["tests"] if test["name"] == "test_a_secret_input")
     if attack not in ("printed", "timing"):
@@ -166,4 +166,9 @@ def test_a_kept_secret_never_reaches_a_public_test(graded):
     out, files = graded
     data = json.loads(files["module-state"].read_text())
     public = [test for result in data["results"] for test in result["tests"] if test["visibility"] == "public"]
-    assert public and all(test["status"] == "passed" for test in public), [(t["name"], t["message"]) for t in public]
+    # The source rules refuse the file's open() (a forbidden-API kata allows no file access): the specs must
+    # still pass, and no public test may show the secret.
+    specs = [test for test in public if test["kind"] == "spec"]
+    assert specs and all(test["status"] == "passed" for test in specs), [(t["name"], t["message"]) for t in specs]
+    shown = json.dumps(public)
+    assert not any(token in shown for token in TOKENS)
