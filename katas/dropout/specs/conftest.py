@@ -161,7 +161,7 @@ def check_eval(sub, ref):
         got = call(sub, x, p, False, seed)
         expect_tensor(got)
         expect_close(got, ref.harness.dropout(x, p, False, seed),
-                     what={"en": "the result in evaluation mode (training=False), which must be x unchanged,",
+                     what={"en": "the result in evaluation mode (training=False, which must give x unchanged)",
                            "ko": "평가 모드(training=False)의 결과(x와 같아야 함)"})
     return check
 
