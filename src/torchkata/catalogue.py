@@ -269,32 +269,47 @@ def _load_katas(course: Course) -> None:
 
 
 def _read_toml(path: Path) -> dict:
+    return _parse_toml(path, _read_text(path))
+
+
+def _read_text(path: Path) -> str:
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise KataError(f"{path}: not valid TOML: {exc}") from None
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         raise KataError(f"{path}: not UTF-8 text") from None
     except OSError as exc:
         raise KataError(f"{path}: cannot be read: {exc.strerror}") from None
 
 
+def _parse_toml(path: Path, text: str) -> dict:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise KataError(f"{path}: not valid TOML: {exc}") from None
+
+
 def load_kata(toml_path: Path, order: int = 0, languages: tuple[str, ...] = LANGUAGES,
               released: bool = False) -> Kata:
-    return _Reader(toml_path, _read_toml(toml_path)).kata(order, languages, released)
+    text = _read_text(toml_path)
+    return _Reader(toml_path, _parse_toml(toml_path, text), source=text).kata(order, languages, released)
 
 
 class _Reader:
     """Reads one TOML table, naming the file and field in every error."""
 
-    def __init__(self, path: Path, data: dict, prefix: str = ""):
-        self.path, self.data, self.prefix = path, data, prefix
+    def __init__(self, path: Path, data: dict, prefix: str = "", source: str = ""):
+        self.path, self.data, self.prefix, self.source = path, data, prefix, source
 
-    def _folder(self) -> Path:
+    @functools.cached_property
+    def folder(self) -> Path:
         """The folder of the file being read, resolved once (every mutant's path is checked against it)."""
-        if getattr(self, "_resolved_folder", None) is None:
-            self._resolved_folder = self.path.parent.resolve()
-        return self._resolved_folder
+        return self.path.parent.resolve()
+
+    @functools.cached_property
+    def requires_lines(self) -> tuple[int, ...]:
+        """The line of every [[requires]] header in the file's text (1-based), for validate's messages."""
+        header = re.compile(r"^\s*\[\[\s*requires\s*\]\]")
+        return tuple(number for number, line in enumerate(self.source.splitlines(), 1) if header.match(line))
 
     def fail(self, name: str, expected: str, value: Any = None) -> KataError:
         got = "" if value is None else f", got {value!r}"
@@ -402,7 +417,7 @@ class _Reader:
         reader.check_keys(MUTANT_KEYS)
         file = reader.field("file", str, "a path relative to the kata folder")
         path = (self.path.parent / file).resolve()
-        if self._folder() not in path.parents or not (released or path.is_file()):
+        if self.folder not in path.parents or not (released or path.is_file()):
             raise reader.fail("file", "an existing file inside the kata folder", file)
         return Mutant(path, reader.text(reader.field("diagnosis", dict, "a table of texts"), "diagnosis", languages))
 
@@ -426,7 +441,8 @@ class _Reader:
         if not tests and not probes:
             raise KataError(f"{self.path}: field '{name}': a requirement needs at least one test or probe "
                             "(or quote the sentence in [context] if it requires nothing)")
-        return Requirement(text, tuple(tests), probes, index, _table_line(self.path, "requires", index))
+        line = self.requires_lines[index] if index < len(self.requires_lines) else 0
+        return Requirement(text, tuple(tests), probes, index, line)
 
     def probe(self, table: Any, index: int) -> Probe:
         name = f"probes[{index}]"
@@ -476,24 +492,3 @@ class _Reader:
                 raise reader.fail(lang, "a list of non-empty fragments of the prompt", fragments)
             out[lang] = tuple(fragments)
         return out
-
-
-def _table_line(path: Path, array: str, index: int) -> int:
-    """The line of the index-th [[array]] header in a TOML file (1-based; 0 if not found)."""
-    try:
-        stat = path.stat()
-    except OSError:
-        return 0
-    found = _table_lines(str(path), stat.st_mtime_ns, stat.st_size, array)
-    return found[index] if index < len(found) else 0
-
-
-@functools.lru_cache(maxsize=256)
-def _table_lines(path: str, _mtime_ns: int, _size: int, array: str) -> tuple[int, ...]:
-    """Every [[array]] header's line, read once per version of the file (a kata has dozens of them)."""
-    header = re.compile(rf"^\s*\[\[\s*{re.escape(array)}\s*\]\]")
-    try:
-        lines = Path(path).read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return ()
-    return tuple(number for number, line in enumerate(lines, 1) if header.match(line))
