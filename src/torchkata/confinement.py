@@ -459,19 +459,28 @@ class Views:
     def __init__(self) -> None:
         self._built: dict[tuple, str] = {}
         self._failed: dict[tuple, str] = {}
+        self._under_tmp: dict[str, list[list[str]]] = {}
 
     def get(self, hidden: tuple[str, ...], sandbox_parent: str) -> tuple[str, str]:
         """(the view's folder, "") or ("", why there is none)."""
         key = (hidden, sandbox_parent)
         if key not in self._built and key not in self._failed:
             where = tempfile.mkdtemp(prefix="view-", dir=os.environ.get("HOME") or None)
+            roots = [p for p in read_only_roots() if not p.startswith(("/proc", "/dev"))]
+            hidden_real = [os.path.realpath(h) for h in hidden]
             try:
-                build_view(where, [p for p in read_only_roots() if not p.startswith(("/proc", "/dev"))],
-                           [os.path.realpath(h) for h in hidden], sandbox_parent)
+                build_view(where, roots, hidden_real, sandbox_parent)
                 self._built[key] = where
+                self._under_tmp[where] = [[r for r in _outermost(roots) if r.startswith("/tmp/")],
+                                          [h for h in hidden_real if h.startswith("/tmp/")]]
             except (OSError, ValueError) as exc:
                 self._failed[key] = f"building the filesystem view: {_reason(exc)}"
         return self._built.get(key, ""), self._failed.get(key, "")
+
+    def under_tmp(self, view: str) -> list[list[str]]:
+        """[read-only roots, hidden folders] of ``view`` that lie in /tmp: a child's fresh /tmp covers
+        them, so it binds and covers them again (:func:`_rebind_under_tmp`)."""
+        return self._under_tmp.get(view, [[], []])
 
 
 _DEVICES = ("null", "zero", "full", "random", "urandom")
@@ -563,7 +572,7 @@ def confine_child(job: dict, jail: Jail) -> dict[str, str]:
         if view:
             try:
                 _enter_view(view, sandbox, limits["memory_mb"], private_proc=not jail.status.get("pid-namespace"),
-                            hidden=tuple(job.get("hide", ())))
+                            under_tmp=job.get("view_under_tmp") or [[], []])
                 in_view = True
             except (OSError, ValueError) as exc:
                 why = f"entering the filesystem view: {_reason(exc)}"
@@ -583,13 +592,13 @@ def confine_child(job: dict, jail: Jail) -> dict[str, str]:
     return setup
 
 
-def _enter_view(view: str, sandbox: str, memory_mb: int, private_proc: bool, hidden: tuple[str, ...] = ()) -> None:
+def _enter_view(view: str, sandbox: str, memory_mb: int, private_proc: bool, under_tmp: list[list[str]]) -> None:
     _unshare(_CLONE_NEWNS, "unshare(CLONE_NEWNS)")
     for flag in (_CLONE_NEWIPC, _CLONE_NEWUTS):         # SysV memory and the host name: best effort
         _LIBC.unshare(ctypes.c_int(flag))
     scratch = f"mode=1777,size={max(1, int(memory_mb))}m,nr_inodes=65536"
     _mount("tmpfs", view + "/tmp", "tmpfs", _MS_NOSUID | _MS_NODEV, scratch)
-    _rebind_under_tmp(view, hidden)
+    _rebind_under_tmp(view, *under_tmp)
     _mount("tmpfs", view + "/dev/shm", "tmpfs", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, scratch)
     parent = os.path.dirname(sandbox)
     if parent != "/tmp":
@@ -611,15 +620,15 @@ def _enter_view(view: str, sandbox: str, memory_mb: int, private_proc: bool, hid
     _LIBC.sethostname(b"torchkata", 9)
 
 
-def _rebind_under_tmp(view: str, hidden: tuple[str, ...]) -> None:
+def _rebind_under_tmp(view: str, roots: list[str], hidden: list[str]) -> None:
     """The fresh /tmp covers what the view bound below it: a checkout, a virtualenv or an editable install
     in /tmp (a CI runner's, a test's). Bind those read-only roots again, from the host's tree (still in
-    reach before pivot_root), and cover the hidden folders among them again."""
-    for root in _outermost(read_only_roots()):
-        if root.startswith("/tmp/"):
-            _bind_read_only(root, view + root)
-    for folder in {os.path.realpath(h) for h in hidden}:
-        if folder.startswith("/tmp/") and os.path.isdir(view + folder):
+    reach before pivot_root), and cover the hidden folders among them again (both as :meth:`Views.get`
+    found them, once per view)."""
+    for root in roots:
+        _bind_read_only(root, view + root)
+    for folder in hidden:
+        if os.path.isdir(view + folder):
             _mount("tmpfs", view + folder, "tmpfs", _MS_RDONLY | _MS_NOSUID | _MS_NODEV | _MS_NOEXEC,
                    "mode=555,size=4k")
 

@@ -187,6 +187,7 @@ def _start_child(job: dict, fd: int, controls: list[socket.socket], subzygotes: 
     job["readable"] = _readable_paths(hide)
     if _JAIL.views is not None:
         job["view"], job["view_error"] = _JAIL.views.get(hide, os.path.dirname(job["sandbox"]))
+        job["view_under_tmp"] = _JAIL.views.under_tmp(job["view"])
     job["probe"] = {**job.get("probe", {}), "sibling": _SIBLING["name"]}
     if spares:
         pid, spare = spares.pop()
