@@ -16,7 +16,7 @@ from torchkata import engine
 from torchkata.catalogue import KataError, builtin_course_root, load_course
 from torchkata.cli import main
 from torchkata.release import WORKFLOW, release_course
-from tests.conftest import REPO, make_course
+from tests.conftest import REPO, SOFTMAX_POINTS, make_course
 from tests.installed import actionlint
 
 KATA = Path(sys.executable).parent / "kata"
@@ -84,11 +84,6 @@ def test_kata_check_in_the_released_repository(released, tmp_path, monkeypatch):
     assert "All tests passed" not in result.output
 
 
-def softmax_points(root: Path) -> float:
-    """The stable-softmax kata's total, as its kata.toml says (the reference scores all of it)."""
-    return next(kata.points for kata in load_course(root).katas if kata.slug == "stable-softmax")
-
-
 def test_grade_with_the_manifest_records_integrity(released, tmp_path):
     root, out, manifest = released
     kept = tmp_path / "instructor-manifest.json"
@@ -107,7 +102,7 @@ def test_grade_with_the_manifest_records_integrity(released, tmp_path):
     assert learners["intact"]["integrity"]["status"] == "intact"
     assert learners["edited"]["integrity"] == {"status": "modified", "score_zeroed": False,
                                                "modified": ["katas/stable-softmax/specs/test_public.py"]}
-    assert learners["edited"]["points"] == softmax_points(root) and "protected files were modified" in done.stderr
+    assert learners["edited"]["points"] == SOFTMAX_POINTS and "protected files were modified" in done.stderr
     strict = subprocess.run([str(KATA), "grade", "--course", str(root), str(edited), "--out", str(tmp_path / "g2"),
                              "--manifest", str(kept), "--fail-modified"], capture_output=True, text=True, timeout=600)
     data = json.loads((tmp_path / "g2" / "learners" / "edited.json").read_text())
@@ -123,8 +118,7 @@ def test_a_public_spec_that_cannot_be_replayed_is_a_release_error(tmp_path):
     spec.write_text(spec.read_text() + "\n\n@pytest.mark.public(points=1)\ndef test_random(check_softmax):\n"
                                        "    check_softmax(torch.randn(3))\n")
     toml = root / "katas" / "stable-softmax" / "kata.toml"
-    points = softmax_points(root)
-    toml.write_text(toml.read_text().replace(f"points = {points}", f"points = {points + 1}"))
+    toml.write_text(toml.read_text().replace(f"points = {SOFTMAX_POINTS}", f"points = {SOFTMAX_POINTS + 1}"))
     with pytest.raises(KataError, match="test_random cannot be replayed"):
         release_course(load_course(root), tmp_path / "out")
     assert not (tmp_path / "out").exists()
