@@ -68,7 +68,8 @@ def grade_attacks(course, worker, root: Path, attacks: dict[str, tuple]) -> dict
 
 def earned_beyond_the_baseline(results: dict, name: str) -> list[str]:
     """The tests the attack passed that its baseline (the stub, or the mutant it disguises) did not, and any
-    surplus in total: empty when the attack earned nothing more."""
+    surplus in total: empty when the attack earned nothing more. The source rule that withholds a kata's
+    score is not counted here: each test must hold on its own values (the rule is one more line)."""
     attack: KataResult = results[name]
     baseline: KataResult = results[("baseline", name)]
     honest = {t.name for t in baseline.tests if t.status == "passed" and t.points > 0}
@@ -76,3 +77,14 @@ def earned_beyond_the_baseline(results: dict, name: str) -> list[str]:
             if t.status == "passed" and t.points > 0 and t.name not in honest] + \
         ([f"total {attack.totals.points:g} > baseline's {baseline.totals.points:g}"]
          if attack.totals.points > baseline.totals.points else [])
+
+
+def withheld_by_the_source_rule(result: KataResult) -> bool:
+    """The kata's score is 0 because its source rule (harness or forbidden APIs) failed."""
+    return bool(result.totals.withheld_by) and result.totals.points == 0 and \
+        any(t.kind == "rule" and t.status == "failed" and t.max_points == 0 for t in result.tests)
+
+
+def plain_mutant_with(course, slug: str, mutant: str, attack: str) -> str:
+    """A mutant with ``attack`` appended as it is: no route to the harness through sys.modules."""
+    return mutant_file(course, slug, mutant).read_text(encoding="utf-8") + "\n" + attack

@@ -8,16 +8,19 @@ recording machinery or rewrite what it recorded. Now a record only names a mista
 holds need the learner's source too, and each attack must earn nothing beyond its starting point: the
 untouched stub, or the mutant (known mistake) it tries to hide.
 
-Where a record is the only sign of a mistake whose values are right (evaluate computed under autograd,
-a model left on the CPU by a simulated device that was switched off), a mistake with a forged record can
-keep that test's points: docs/authoring.md ("What decides a point") says so; the source rule that
-refuses routes to the harness closes it.
+Where a record is the only sign of a mistake whose values are right (a model given x on the CPU, by a
+simulated device that was switched off or side-stepped), the record is trusted to take points away because
+the file cannot reach the harness: in every kata with a harness the source rule (torchkata.rules.routes,
+harness=True) refuses every route to it (sys.modules, imports, introspection), every change to the
+behaviour of what it built (``model.forward = f``, ``type(model).forward = f``) and every change of a
+tensor's kind (``type(p)(x)``, ``x.as_subclass(...)``); a failed source rule withholds the kata's score.
 """
 from __future__ import annotations
 
 import pytest
 
-from tests.red_team.harness_support import earned_beyond_the_baseline, grade_attacks, mutant_with, stub_with
+from tests.red_team.harness_support import (earned_beyond_the_baseline, grade_attacks, mutant_with, plain_mutant_with,
+                                           stub_with, withheld_by_the_source_rule)
 
 DEVICE_SIMULATION_OFF = '''
 import torch as _torch
@@ -149,20 +152,65 @@ if _harness is not None and hasattr(_harness, "_Net"):
     _harness._Net.forward = _forward
 '''
 
-# Known gaps, each an expected failure: a mistake whose values are right is seen only by what the learner's
-# process records, so a mistake together with a forged record keeps that test's points. Refusing, in the
-# source, every route to the harness and every change of a library's attributes (the forbidden-API rule's
-# route analysis, run for every kata with a harness) closes them: these then pass, and strict xfail says so.
-RESIDUAL = {
+# Routes to the simulated device that need no sys.modules: the classes of the values the grader hands over.
+DEVICE_KIND_TAKEN = '''
+import torch as _torch
+
+
+def predict(model, x, device):                        # x never moved: made a "device" tensor by its class
+    model.to(device)
+    placed = type(next(model.parameters()))
+    with _torch.no_grad():
+        return model(x.as_subclass(placed)).cpu()
+'''
+
+FORWARD_REPLACED_ON_THE_MODEL = '''
+import torch as _torch
+
+
+def predict(model, x, device):                        # the model's forward swapped for one that takes x anywhere
+    model.to(device)
+    layers = model.layers
+    model.forward = lambda inputs: layers(inputs.to(device))
+    with _torch.no_grad():
+        return model(x).cpu()
+'''
+
+# Values right, nothing of the harness touched: the model computed from a copy of x that never went to the
+# device. Only the record shows it, and the file cannot reach the record.
+COPY_OF_X_NEVER_MOVED = '''
+import torch as _torch
+
+
+def predict(model, x, device):
+    model.to(device)
+    weights = {name: _torch.tensor(p.tolist()) for name, p in model.named_parameters()}
+    with _torch.no_grad():
+        return _torch.func.functional_call(model, weights, (_torch.tensor(x.tolist()),)).cpu()
+'''
+
+# Mistakes whose values are right, disguised: the record is their only sign (name: slug, mutant, attack,
+# whether the attack reaches the harness through sys.modules, and whether the source rule refuses it).
+RECORD_ONLY = {
     "device-placement: x left on the CPU, the simulated device switched off": (
-        "device-placement", "only_model_moved", SIMULATED_DEVICE_SWITCHED_OFF),
+        "device-placement", "only_model_moved", SIMULATED_DEVICE_SWITCHED_OFF, True, True),
+    "device-placement: x made a device tensor through the class of a parameter": (
+        "device-placement", "only_model_moved", DEVICE_KIND_TAKEN, False, True),
+    "device-placement: the model's forward replaced on the instance": (
+        "device-placement", "only_model_moved", FORWARD_REPLACED_ON_THE_MODEL, False, True),
+    "device-placement: the model run on copies of x and its weights that never moved": (
+        "device-placement", "only_model_moved", COPY_OF_X_NEVER_MOVED, False, False),
 }
 
 
 def attack_sources(course) -> dict:
-    return {name: (slug, stub_with(course, slug, attack)) if mutant is None else
-            (slug, mutant_with(course, slug, mutant, attack), mutant)
-            for name, (slug, mutant, attack) in {**ATTACKS, **RESIDUAL}.items()}
+    sources = {name: (slug, stub_with(course, slug, attack)) if mutant is None else
+               (slug, mutant_with(course, slug, mutant, attack), mutant)
+               for name, (slug, mutant, attack) in ATTACKS.items()}
+    for name, (slug, mutant, attack, preamble, _) in RECORD_ONLY.items():
+        source = (mutant_with if preamble else plain_mutant_with)(course, slug, mutant, attack)
+        sources[name] = (slug, source, mutant)
+    return sources
 
 
 @pytest.fixture(scope="module")
@@ -176,8 +224,17 @@ def test_a_forged_record_earns_nothing(results, attack):
     assert not results[attack].solved
 
 
-@pytest.mark.xfail(strict=True, reason="a record is the only sign of this mistake: closed by refusing routes to the "
-                                       "harness in the source (see the module docstring)")
-@pytest.mark.parametrize("attack", list(RESIDUAL))
-def test_a_mistake_with_a_forged_record_keeps_only_what_its_values_earn(results, attack):
-    assert earned_beyond_the_baseline(results, attack) == []
+@pytest.mark.parametrize("attack", list(ATTACKS))
+def test_the_source_rule_refuses_the_route_to_the_harness(results, attack):
+    assert withheld_by_the_source_rule(results[attack])
+
+
+@pytest.mark.parametrize("attack", list(RECORD_ONLY))
+def test_a_mistake_whose_only_sign_is_a_record_keeps_only_what_its_mistake_earns(results, attack):
+    *_, refused = RECORD_ONLY[attack]
+    result, baseline = results[attack], results[("baseline", attack)]
+    assert withheld_by_the_source_rule(result) == refused
+    assert result.totals.points <= baseline.totals.points
+    if not refused:          # nothing of the harness was touched: the record, trusted, names the mistake
+        assert earned_beyond_the_baseline(results, attack) == []
+        assert any("did not receive x on the device" in t.message for t in result.tests if t.status == "failed")

@@ -114,6 +114,12 @@ def check_predict(sub, report, expected, device, fan_in):
              "`with torch.no_grad():` 안에서 모델을 실행하세요")
     expect_close(report["result"], expected["result"], condition=fan_in,
                  what={"en": "predict's output", "ko": "predict의 출력"})
+    if not _moved(report, "x", device) or any(kind != "device" for kind in report["forward_inputs"]):
+        # a claim, trusted only to take the point away: the source rule keeps the file from the harness
+        fail("the model did not receive x on the device: the output is right, but it was computed from a copy of "
+             "x that never went there. Move the data and give the model what .to() returns: x = x.to(device)",
+             "모델이 디바이스에 있는 x를 받지 않았습니다. 출력은 맞지만, 디바이스로 가지 않은 x의 사본으로 계산한 "
+             "것입니다. 데이터를 옮기고 .to()가 돌려준 텐서를 모델에 넣으세요: x = x.to(device)")
     check_uses_device(sub, "predict")
 
 

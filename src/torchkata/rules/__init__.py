@@ -17,6 +17,6 @@ __all__ = ["Finding", "argument", "find_batch_loops", "find_routes", "routes_of"
 
 
 @lru_cache(maxsize=64)
-def routes_of(source: str, forbidden: tuple[str, ...]) -> tuple[Finding, ...]:
+def routes_of(source: str, forbidden: tuple[str, ...], harness: bool = False) -> tuple[Finding, ...]:
     """find_routes, remembered: a rule test may ask several times about the same file."""
-    return tuple(find_routes(source, forbidden))
+    return tuple(find_routes(source, forbidden, harness))

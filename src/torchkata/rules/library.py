@@ -40,7 +40,21 @@ ALLOWED_MODULES = frozenset({
 ALLOWED_TREES = ("torch.nn", "torch.linalg", "torch.special", "torch.fft", "torch.autograd", "torch.func",
                  "torch.optim", "torch.utils.data", "torch.distributions", "torch.cuda", "torch.amp", "torch.cpu",
                  "torch.mps", "torch.backends", "torch.testing", "torch.masked", "torch.sparse", "torch.nested")
-NOT_IN_TREES = ("torch.nn.grad",)   # inside an allowed tree, but reached as `F.grad`: say so instead of "unknown"
+NOT_IN_TREES = ("torch.nn.grad",)
+
+# A kata with a harness and nothing forbidden (see routes.find_routes(harness=True)) may also use files and
+# the environment, as a checkpoint or a seeding kata needs: these modules, os with only these members, the
+# builtin open(), and the loaders when they cannot unpickle code.
+HARNESS_MODULES = frozenset({"os", "os.path", "posixpath", "pathlib", "io", "tempfile"})
+OS_MEMBERS = frozenset({
+    "environ", "getenv", "path", "sep", "linesep", "devnull", "curdir", "pardir", "fspath", "PathLike", "getcwd",
+    "listdir", "scandir", "walk", "stat", "makedirs", "mkdir", "remove", "unlink", "rmdir", "rename", "replace",
+    "cpu_count",
+})
+HARNESS_BUILTINS = frozenset({"open"})
+SAFE_LOADS = {"torch.load": ("weights_only", True), "numpy.load": ("allow_pickle", False)}
+# Attributes of a value the grader gave that hold data, not behaviour: setting them changes no code.
+DATA_ATTRIBUTES = frozenset({"grad", "data", "requires_grad", "weight", "bias", "training"})   # inside an allowed tree, but reached as `F.grad`: say so instead of "unknown"
 
 # Public names that look code or APIs up by a name given at run time (or unpickle, which can).
 REFLECTIVE = frozenset({
@@ -87,6 +101,18 @@ CODE_BUILTINS = frozenset({"eval", "exec", "compile", "__import__", "globals", "
                            "__build_class__", "__loader__", "__spec__", "__builtins__"})
 
 
+def safe_by_default(loader: str) -> bool:
+    """Whether a loader in SAFE_LOADS unpickles no code when its keyword is left out: numpy.load always
+    (allow_pickle=False), torch.load from torch 2.6 on (weights_only=True); the worker runs this torch."""
+    if loader != "torch.load":
+        return True
+    import torch
+    try:
+        return tuple(int(part) for part in torch.__version__.split("+")[0].split(".")[:2]) >= (2, 6)
+    except ValueError:
+        return False
+
+
 def builtin_allowed(name: str) -> bool:
     if name in ALLOWED_BUILTINS:
         return True
@@ -94,10 +120,11 @@ def builtin_allowed(name: str) -> bool:
     return isinstance(value, type) and issubclass(value, BaseException)
 
 
-def module_allowed(name: str) -> bool:
+def module_allowed(name: str, extra: frozenset = frozenset()) -> bool:
     if name in NOT_IN_TREES or any(name.startswith(n + ".") for n in NOT_IN_TREES):
         return False
-    return name in ALLOWED_MODULES or any(name == tree or name.startswith(tree + ".") for tree in ALLOWED_TREES)
+    return name in ALLOWED_MODULES or name in extra or \
+        any(name == tree or name.startswith(tree + ".") for tree in ALLOWED_TREES)
 
 
 def is_private(name: str) -> bool:
@@ -129,13 +156,14 @@ class Problem:
     name: str
 
 
-def module(name: str) -> Lib | Problem:
-    """The module ``import name`` gives (relative imports are refused: a kata is a single file)."""
+def module(name: str, extra: frozenset = frozenset()) -> Lib | Problem:
+    """The module ``import name`` gives (relative imports are refused: a kata is a single file).
+    ``extra``: modules allowed beyond the allow-list (HARNESS_MODULES)."""
     if name.startswith(".") or not name:
         return Problem("module", name or ".")
     if any(is_private(part) for part in name.split(".")):
         return Problem("private", name)
-    if not module_allowed(name):
+    if not module_allowed(name, extra):
         return Problem("module", name)
     obj = sys.modules.get(name)
     if obj is None:
@@ -155,9 +183,11 @@ def _import_trusted(name: str):
         sys.path[:] = saved
 
 
-def member(base: Lib, attr: str) -> Lib | Problem:
-    """``base.attr``, checked against the allow-list."""
+def member(base: Lib, attr: str, extra: frozenset = frozenset()) -> Lib | Problem:
+    """``base.attr``, checked against the allow-list (``extra``: as for :func:`module`)."""
     path = f"{base.path}.{attr}"
+    if base.path == "os" and attr not in OS_MEMBERS:
+        return Problem("module", path)
     if is_dunder(attr):
         return Lib(path, _get(base.obj, attr)) if attr in ALLOWED_DUNDERS else Problem("dunder", path)
     if is_private(attr):
@@ -165,7 +195,7 @@ def member(base: Lib, attr: str) -> Lib | Problem:
     if isinstance(base.obj, types.ModuleType):
         value = base.obj.__dict__.get(attr, MISSING)
         if value is MISSING and _is_submodule(path):   # not imported yet: an allowed one is, here
-            return module(path) if module_allowed(path) else Problem("module", path)
+            return module(path, extra) if module_allowed(path, extra) else Problem("module", path)
         if value is MISSING:
             value = _get(base.obj, attr)     # numpy's lazy members, torch.backends' settings (trusted code)
     else:
@@ -179,7 +209,7 @@ def member(base: Lib, attr: str) -> Lib | Problem:
         value = sys.modules.get(name, value)   # torch.backends.cudnn replaces itself there
         if any(is_private(part) for part in name.split(".")):
             return Problem("private", name)
-        return Lib(name, value) if module_allowed(name) else Problem("module", name)
+        return Lib(name, value) if module_allowed(name, extra) else Problem("module", name)
     return _checked(Lib(path, value))
 
 

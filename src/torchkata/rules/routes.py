@@ -13,6 +13,14 @@ it really is (see :mod:`torchkata.rules.library`, which resolves with the real t
   (``[torch][0]``: a module may only be named, ``F.relu``), ``__torch_function__`` hooks, and
   changing a library's attributes.
 
+In a kata with a harness (``harness=True``), the harness runs in the learner's process and the grader
+relies on what it builds and watches, so three more things are refused, forbidden APIs or not: setting
+an attribute other than data (``.grad``, ``.data``...) on an object the file did not create
+(``model.forward = f``, ``type(model).forward = f``), taking the class of a value with ``type(x)``
+(other than to compare or name it), and ``Tensor.as_subclass``. Where nothing is forbidden, such a
+kata may also use files and the environment (:data:`library.HARNESS_MODULES`, ``open``, and
+``torch.load`` with ``weights_only=True``).
+
 Nothing is run: the file is parsed, never imported. String annotations are parsed and checked
 as code, since ``typing.get_type_hints`` would evaluate them.
 """
@@ -40,22 +48,25 @@ UNKNOWN = _Unknown()
 BAD = object()          # a reference already refused where it was written: nothing more to say
 
 
-def find_routes(source: str, forbidden: tuple[str, ...] = ()) -> list[Finding]:
-    """Every use of a forbidden API and every dynamic route in ``source``, in line order.
+def find_routes(source: str, forbidden: tuple[str, ...] = (), harness: bool = False) -> list[Finding]:
+    """Every use of a forbidden API and every dynamic route in ``source``, in line order (with
+    ``harness``, also every change to the objects a kata's harness builds: see the module's docstring).
     A file that does not parse gives nothing (the grader reports the syntax error instead)."""
     try:
         tree = ast.parse(source)
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return []
     try:
-        return _Checker(tree, library.forbidden(tuple(forbidden))).run()
+        return _Checker(tree, library.forbidden(tuple(forbidden)), harness).run()
     except RecursionError:     # e.g. thousands of nested aliases: refused, never waved through
         return [Finding(1, "too_complex", "", "")]
 
 
 class _Checker:
-    def __init__(self, tree: ast.Module, forbidden: library.Forbidden):
-        self.tree, self.forbidden = tree, forbidden
+    def __init__(self, tree: ast.Module, forbidden: library.Forbidden, harness: bool = False):
+        self.tree, self.forbidden, self.harness = tree, forbidden, harness
+        self.relaxed = harness and not forbidden        # files and the environment too (HARNESS_MODULES)
+        self.extra = library.HARNESS_MODULES if self.relaxed else frozenset()
         self.scopes = FileScopes(tree)
         self.findings: list[Finding] = []
         self.memo: dict[int, list] = {}
@@ -123,14 +134,17 @@ class _Checker:
         out: list = []
         for binding in found.bindings:
             if binding.kind == "import":
-                out.append(_imported(binding.path, from_import=isinstance(binding.node, ast.ImportFrom)))
+                imported = _imported(binding.path, isinstance(binding.node, ast.ImportFrom), self.extra)
+                if imported is BAD and self.relaxed and binding.path in library.SAFE_LOADS:
+                    imported = self._loader(library.Problem("reflective", binding.path))
+                out.append(imported)
             elif binding.kind == "assign" and binding.value is not None and binding.scope.kind != "class":
                 followed = [r for r in self.refs(binding.value) if isinstance(r, Lib) or r is BAD]
                 out.extend(followed or [UNKNOWN])
             else:
                 out.append(UNKNOWN)
         for path in found.star:
-            resolved = _imported(path, from_import=True)
+            resolved = _imported(path, True, self.extra)
             if isinstance(resolved, Lib):
                 out.append(resolved)
         if found.builtin:
@@ -153,9 +167,12 @@ class _Checker:
                                      for t in library.SETTABLE_TREES):
             self.report(node, "library_change", f"{base.path}.{attr}")
             return BAD
-        found = library.member(base, attr)
+        found = self._loader(library.member(base, attr, self.extra))
         if isinstance(found, Problem):
             self.report(node, found.kind, found.name)
+            return BAD
+        if self.harness and attr == "as_subclass":
+            self.report(node, "subclass_change", found.path)
             return BAD
         entry = self.forbidden.match(found)
         if entry is not None and not (found.is_module and self._is_attribute_base(node)):
@@ -165,7 +182,9 @@ class _Checker:
 
     def _value_attribute(self, node: ast.AST, value: ast.AST, attr: str):
         """An attribute of a learner value: only its name can be checked."""
-        if attr in library.INTROSPECTION:
+        if self.harness and attr == "as_subclass":
+            self.report(node, "subclass_change", attr)
+        elif attr in library.INTROSPECTION:
             self.report(node, "introspection", attr)
         elif library.is_dunder(attr):
             if attr in library.TORCH_HOOKS:
@@ -196,12 +215,12 @@ class _Checker:
 
     def _check_Import(self, node: ast.Import) -> None:
         for alias in node.names:
-            found = library.module(alias.name)
+            found = library.module(alias.name, self.extra)
             self._check_imported(node, found)
 
     def _check_ImportFrom(self, node: ast.ImportFrom) -> None:
         module_name = "." * node.level + (node.module or "")
-        base = library.module(module_name)
+        base = library.module(module_name, self.extra)
         if isinstance(base, Problem):
             self.report(node, base.kind, base.name)
             return
@@ -209,7 +228,7 @@ class _Checker:
             if alias.name == "*":
                 self._check_imported(node, base)
             else:
-                self._check_imported(node, library.member(base, alias.name))
+                self._check_imported(node, self._loader(library.member(base, alias.name, self.extra)))
 
     def _check_imported(self, node: ast.AST, found) -> None:
         if isinstance(found, Problem):
@@ -242,8 +261,13 @@ class _Checker:
         for ref in self.refs(node):
             if isinstance(ref, Lib) and isinstance(node.ctx, ast.Load):
                 self._check_library_value(node, ref)
+        if self.harness and not isinstance(node.ctx, ast.Load):
+            self._check_change(node, node.value, node.attr)
 
     def _check_library_value(self, node: ast.AST, ref: Lib) -> None:
+        if ref.path in library.SAFE_LOADS and not self._safe_load(node, ref.path):
+            self.report(node, "reflective", ref.path)
+            return
         entry = self.forbidden.match(ref)
         if entry is not None and not (ref.is_module and self._is_attribute_base(node)):
             self.report(node, "forbidden", _forbidden_name(ref, entry))
@@ -255,18 +279,55 @@ class _Checker:
     def _check_builtin(self, node: ast.Name, name: str) -> None:
         if name in library.NAMED_ATTRIBUTE_BUILTINS:
             parent = self.scopes.parent(node)
+            if self._settings_setattr(node, parent):
+                return
             if not (isinstance(parent, ast.Call) and parent.func is node and _literal_name(parent) is not None):
                 self.report(parent if isinstance(parent, ast.Call) else node, "dynamic_attribute", name)
         elif name in library.CODE_BUILTINS:
             self.report(node, "dynamic_code", name)
-        elif not library.builtin_allowed(name):
+        elif name == "type" and self.harness:
+            self._check_type_call(node)
+        elif not (library.builtin_allowed(name) or (self.relaxed and name in library.HARNESS_BUILTINS)):
             self.report(node, "builtin", name)
+
+    def _settings_setattr(self, node: ast.Name, call: ast.AST) -> bool:
+        """``setattr(torch.backends.cudnn, name, value)`` in a relaxed kata: a computed name, but on a settings
+        module (SETTABLE_TREES), where any public name is a setting; a dunder could not be told apart, so the
+        name must come from a module-level dict or tuple of literal strings... or is refused."""
+        if not (self.relaxed and node.id == "setattr" and isinstance(call, ast.Call) and call.func is node
+                and len(call.args) == 3 and not call.keywords):
+            return False
+        targets = self.refs(call.args[0])
+        return bool(targets) and all(isinstance(r, Lib) and r.is_module and any(
+            r.path == t or r.path.startswith(t + ".") for t in library.SETTABLE_TREES) for r in targets) and \
+            self._public_names(call.args[1])
+
+    def _public_names(self, node: ast.AST) -> bool:
+        """A loop variable over the keys of a module-level dict of literal, public names."""
+        if not isinstance(node, ast.Name):
+            return False
+        found = self.scopes.lookup(node.id, self.scopes.scope(node))
+        loops = [b.node for b in found.bindings]
+        for loop in loops:
+            parent = self.scopes.parent(loop) if not isinstance(loop, ast.For) else loop
+            if not isinstance(parent, ast.For):
+                return False
+            source = parent.iter
+            if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and \
+                    source.func.attr in ("items", "keys"):
+                source = source.func.value
+            options = self._literal_options(source)
+            if options is None or any(key.startswith("_") for key, _ in options):
+                return False
+        return bool(loops)
 
     def _check_Call(self, node: ast.Call) -> None:
         name = self._named_attribute_call(node, ("setattr", "delattr", "hasattr"))
         if name is not None:
             ctx = {"setattr": "Store", "delattr": "Del", "hasattr": "Load"}[node.func.id]
             self._attribute(node, node.args[0], name, ctx)
+            if self.harness and ctx != "Load":
+                self._check_change(node, node.args[0], name)
         elif self._named_attribute_call(node, ("getattr",)) is not None:
             for ref in self.refs(node):
                 if isinstance(ref, Lib):
@@ -292,6 +353,101 @@ class _Checker:
             self.report(node, "torch_hook", node.name)
 
     _check_AsyncFunctionDef = _check_FunctionDef
+
+    # --- a kata's harness: what it builds stays as it is --------------------------------------
+
+    def _check_change(self, node: ast.AST, value: ast.AST, attr: str) -> None:
+        """``value.attr = ...`` (or del, setattr): data, or an object of the file's own; never the behaviour
+        of an object the harness built. Library objects are refused where they are resolved."""
+        if attr in library.DATA_ATTRIBUTES or any(isinstance(r, Lib) or r is BAD for r in self.refs(value)):
+            return
+        if not self._own_object(value):
+            self.report(node, "behaviour_change", attr)
+
+    def _own_object(self, value: ast.AST) -> bool:
+        """A name that only ever holds something the file made: its own class or function, ``self`` (or
+        ``cls``, ``ctx``) in a method of its own class, or an instance it constructed from a class."""
+        if not isinstance(value, ast.Name):
+            return False
+        found = self.scopes.lookup(value.id, self.scopes.scope(value))
+        return bool(found.bindings) and not found.star and all(self._own_binding(b) for b in found.bindings)
+
+    def _own_binding(self, binding) -> bool:
+        if binding.kind in ("class", "def"):
+            return True
+        if binding.kind == "param":
+            function, outer = binding.scope.node, binding.scope.parent
+            arguments = [*function.args.posonlyargs, *function.args.args] \
+                if isinstance(function, (ast.FunctionDef, ast.AsyncFunctionDef)) else []
+            return outer is not None and outer.kind == "class" and arguments[:1] == [binding.node]
+        if binding.kind == "assign" and isinstance(binding.value, ast.Call):     # made here, from a class
+            func = binding.value.func
+            return self._own_class(func) or all(isinstance(r, Lib) and isinstance(r.obj, type) for r in self.refs(func))
+        return False
+
+    def _own_class(self, node: ast.AST) -> bool:
+        if not isinstance(node, ast.Name):
+            return False
+        found = self.scopes.lookup(node.id, self.scopes.scope(node))
+        return bool(found.bindings) and not found.star and all(b.kind == "class" for b in found.bindings)
+
+    def _check_type_call(self, node: ast.Name) -> None:
+        """``type(x)`` hands out the class of a value the harness built: allowed only to compare or name it."""
+        call = self.scopes.parent(node)
+        if not (isinstance(call, ast.Call) and call.func is node and len(call.args) == 1 and not call.keywords):
+            if isinstance(call, ast.Call) and call.func is node and len(call.args) == 3:
+                return               # type(name, bases, namespace) makes a class; its bases are checked as values
+            self.report(node, "type_escape", "type")
+            return
+        use = self.scopes.parent(call)
+        if isinstance(use, ast.Compare) or isinstance(use, ast.FormattedValue) or \
+                (isinstance(use, ast.Attribute) and use.attr in ("__name__", "__qualname__")) or \
+                (isinstance(use, ast.Call) and call in use.args and isinstance(use.func, ast.Name)
+                 and use.func.id in ("print", "str", "repr", "isinstance", "issubclass")
+                 and any(isinstance(r, _Builtin) for r in self.refs(use.func))):
+            return
+        self.report(call, "type_escape", "type")
+
+    def _loader(self, found):
+        """In a relaxed kata a loader of SAFE_LOADS resolves to itself; each use is checked where it is called."""
+        if self.relaxed and isinstance(found, Problem) and found.kind == "reflective" and \
+                found.name in library.SAFE_LOADS:
+            return Lib(found.name, library.real(found.name))
+        return found
+
+    def _safe_load(self, node: ast.AST, path: str) -> bool:
+        """``torch.load(f)`` or ``torch.load(f, weights_only=True)`` (numpy.load without allow_pickle=True),
+        called where it is named, with keywords written out (or from a module-level dict of literals): the
+        loader then unpickles no code."""
+        call = self.scopes.parent(node)
+        if not (isinstance(call, ast.Call) and call.func is node):
+            return False
+        keyword, wanted = library.SAFE_LOADS[path]
+        given: list = []
+        for item in call.keywords:
+            if item.arg is None:
+                options = self._literal_options(item.value)
+                if options is None:
+                    return False                   # **options could set it
+                given += [value for key, value in options if key == keyword]
+            elif item.arg == keyword:
+                given.append(item.value)
+        if not given:
+            return library.safe_by_default(path)
+        return all(isinstance(v, ast.Constant) and v.value is wanted for v in given)
+
+    def _literal_options(self, node: ast.AST) -> list | None:
+        """``**NAME`` where NAME is only ever a module-level dict of string keys: its (key, value) pairs."""
+        if not isinstance(node, ast.Name):
+            return None
+        found = self.scopes.lookup(node.id, self.scopes.scope(node))
+        if len(found.bindings) != 1 or found.star or found.bindings[0].kind != "assign":
+            return None
+        value = found.bindings[0].value
+        if not isinstance(value, ast.Dict) or not all(isinstance(k, ast.Constant) and isinstance(k.value, str)
+                                                       for k in value.keys):
+            return None
+        return [(k.value, v) for k, v in zip(value.keys, value.values)]
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -362,15 +518,15 @@ class _Checker:
         return nodes
 
 
-def _imported(path: str, from_import: bool):
+def _imported(path: str, from_import: bool, extra: frozenset = frozenset()):
     """What an import binds: ``import a.b`` a module, ``from a import b`` a member (or a submodule).
     Problems are reported at the import itself."""
     if from_import:
         module_name, _, attr = path.rpartition(".")
-        base = library.module(module_name)
-        found = library.member(base, attr) if isinstance(base, Lib) else base
+        base = library.module(module_name, extra)
+        found = library.member(base, attr, extra) if isinstance(base, Lib) else base
     else:
-        found = library.module(path)
+        found = library.module(path, extra)
     return found if isinstance(found, Lib) else BAD
 
 
