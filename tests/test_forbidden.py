@@ -194,3 +194,58 @@ def test_a_chain_of_aliases_too_deep_to_follow_is_refused():
     source = "import torch\na0 = torch.nn.functional\n" + "".join(f"a{i + 1} = a{i}\n" for i in range(5000)) + \
         "y = a5000.nll_loss(x, t)\n"
     assert [f.kind for f in find_routes(source, NLL)] in (["too_complex"], ["forbidden"])
+
+
+# --- the harness rule (find_routes(..., harness=True)) ---------------------------------------------------------
+
+HARNESS_REFUSED = [
+    ("import sys\nh = sys.modules.get('kata_harness')\n", "module"),
+    ("import kata_harness\n", "module"),
+    ("def predict(model, x, device):\n    model.forward = lambda x: x\n", "behaviour_change"),
+    ("def predict(model, x, device):\n    setattr(model, 'forward', None)\n", "behaviour_change"),
+    ("def predict(model, x, device):\n    delattr(model, 'to')\n", "behaviour_change"),
+    ("def predict(model, x, device):\n    type(model).forward = None\n", "type_escape"),
+    ("def predict(model, x, device):\n    return type(next(model.parameters()))(x)\n", "type_escape"),
+    ("def predict(model, x, device):\n    return x.as_subclass(object)\n", "subclass_change"),
+    ("import os\nos.system('true')\n", "module"),
+    ("from os import fork\n", "module"),
+    ("import torch\ntorch.load('f', weights_only=False)\n", "reflective"),
+    ("import torch\nload = torch.load\n", "reflective"),
+    ("from torch import load\nload('f', weights_only=False)\n", "reflective"),
+    ("import torch\nO = {'weights_only': False}\ntorch.load('f', **O)\n", "reflective"),
+    ("import torch\ndef f(o):\n    torch.load('f', **o)\n", "reflective"),
+    ("import torch\nfor n in ['__class__']:\n    setattr(torch.backends.cudnn, n, 1)\n", "dynamic_attribute"),
+    ("import torch\nN = {'deterministic': True}\ndef f(m):\n    for n, v in N.items():\n        setattr(m, n, v)\n",
+     "dynamic_attribute"),
+]
+
+HARNESS_ACCEPTED = [
+    "def step(p):\n    p.grad = None\n    p.requires_grad_(True)\n    p.data -= 1\n    p.requires_grad = True\n",
+    "import torch\nclass M(torch.nn.Module):\n    def __init__(self):\n        super().__init__()\n        self.w = 1\n"
+    "m = M()\nm.extra = 2\nlayer = torch.nn.Linear(2, 2)\nlayer.forward = print\n",
+    "import torch\nclass F(torch.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n"
+    "        ctx.alpha = 2\n        return x\n",
+    "def f(x):\n    if type(x) is float:\n        return 1\n    return f'{type(x)}' + type(x).__name__\n",
+    "import os\nos.environ['CUBLAS_WORKSPACE_CONFIG'] = ':4096:8'\nos.environ.setdefault('A', '1')\n",
+    "import os, pathlib\ndef save(p):\n    pathlib.Path(p).parent.mkdir(exist_ok=True)\n    with open(os.path.join(p, 'x'), 'wb') as f:\n"
+    "        f.write(b'')\n",
+    "import torch\ndef load(p):\n    return torch.load(p, weights_only=True)\n",
+    "from torch import load\nSAFE = {'weights_only': True}\ndef f(p):\n    return load(p, **SAFE)\n",
+    "import torch\nCUDNN = {'deterministic': True, 'benchmark': False}\ndef f():\n    for name, value in CUDNN.items():\n"
+    "        setattr(torch.backends.cudnn, name, value)\n",
+]
+
+
+@pytest.mark.parametrize("source, kind", HARNESS_REFUSED)
+def test_the_harness_rule_refuses_every_route_to_the_harness(source, kind):
+    assert kind in {finding.kind for finding in find_routes(source, (), harness=True)}
+
+
+@pytest.mark.parametrize("source", HARNESS_ACCEPTED)
+def test_the_harness_rule_accepts_data_own_objects_files_and_safe_loads(source):
+    assert find_routes(source, (), harness=True) == []
+
+
+def test_a_kata_that_forbids_something_keeps_its_stricter_allow_list_beside_the_harness_rule():
+    kinds = {f.kind for f in find_routes("import os\nopen('x')\n", ("torch.softmax",), harness=True)}
+    assert kinds == {"module", "builtin"}
