@@ -359,8 +359,7 @@ def diagnose(run, known: Callable[[], dict] | None = None) -> None:
         if evidence(mine, right, calls) == 0:
             continue                    # the same as the reference, or a coincidence: nothing names a mistake
         matched = [(mutant, runner) for mutant, runner in run.mutants
-                   if outcomes_match(mine, replays.outcomes(runner, nodeid))
-                   and not contradicted(runner, replays, nodeid)]
+                   if replays.reproduces(runner, nodeid) and not contradicted(runner, replays, nodeid)]
         chosen = most_specific(matched, replays, nodeid)
         result.diagnosis = diagnosis_text([mutant for mutant, _ in chosen], run.lang)
 
@@ -374,12 +373,13 @@ def contradicted(runner, replays: "_Replays", nodeid: str) -> bool:
     for other in replays.nodeids():
         if other == nodeid or not replays.matchable(other):
             continue
-        mine, theirs = replays.run.states[other].outcomes, replays.outcomes(runner, other)
-        right = replays.outcomes(replays.run.reference, other)
-        for learner, mutant, reference in zip(mine, theirs, right):
+        theirs, right = replays.outcomes(runner, other), replays.outcomes(replays.run.reference, other)
+        shown = replays.same(runner, other, replays.run.reference)      # the mutant's mistake shows nowhere
+        learner_made = replays.same(runner, other)
+        for mutant, reference, unshown, made in zip(theirs, right, shown, learner_made):
             if {mutant.status, reference.status} - {"ok", "raised"}:
                 continue               # not answered (a timeout, not recorded): says nothing either way
-            if not same_outcome(reference, mutant) and not same_outcome(learner, mutant):
+            if not unshown and not made:
                 return True
     return False
 
@@ -411,6 +411,7 @@ class _Replays:
         self.run, self.known = run, known
         self._sequences: dict | None = None
         self._outcomes: dict[tuple[int, str], list[Outcome]] = {}
+        self._same: dict[tuple[int, str, int], list[bool]] = {}
 
     def nodeids(self) -> list[str]:
         return [planned.item.nodeid for planned in self.run.to_run()]
@@ -433,7 +434,17 @@ class _Replays:
         return self._outcomes[key]
 
     def reproduces(self, runner, nodeid: str) -> bool:
-        return outcomes_match(self.run.states[nodeid].outcomes, self.outcomes(runner, nodeid))
+        mine = self.run.states[nodeid].outcomes
+        return len(self.outcomes(runner, nodeid)) == len(mine) and all(self.same(runner, nodeid))
+
+    def same(self, runner, nodeid: str, against=None) -> list[bool]:
+        """Call by call, whether ``runner`` reproduces the learner's outcomes in a test (or ``against``'s, an
+        implementation's): computed once, since every mutant is compared with every test's several times."""
+        key = (id(runner), nodeid, id(against))
+        if key not in self._same:
+            mine = self.run.states[nodeid].outcomes if against is None else self.outcomes(against, nodeid)
+            self._same[key] = [same_outcome(a, b) for a, b in zip(mine, self.outcomes(runner, nodeid))]
+        return self._same[key]
 
 
 def _extended(calls: list, full: list | None) -> list:
