@@ -335,8 +335,9 @@ class Grader:
                 coverage: dict | None) -> KataResult:
         kata = run.kata
         tests = run.collected_results()
-        if has_source_rule(kata):
-            tests.append(source_rule(kata, run.submission.text, options.lang))
+        rule = source_rule(kata, run.submission.text, options.lang) if has_source_rule(kata) else None
+        if rule is not None:
+            tests.append(rule)
         return KataResult(
             kata=kata.slug, title=kata.title.get(options.lang),
             submission={"path": run.display, "sha256": run.submission.sha256},
@@ -366,7 +367,7 @@ class Grader:
                             max_points=p.points, message=message, device=p.device, kind=p.kind, file=p.file,
                             line=p.line)
                  for p in plan.tests if not (options.public_only and p.visibility == "hidden")]
-        if has_source_rule(kata):
+        if kata.forbidden:
             tests.append(TestResult(name=source_rule_name(kata, options.lang), visibility="public", status="skipped",
                                     points=0.0, max_points=0.0, message=t("rule_not_checked", options.lang),
                                     kind="rule"))
@@ -435,13 +436,16 @@ def source_rule_name(kata: Kata, lang: str) -> str:
     return t("forbidden_rule" if kata.forbidden else "harness_rule", lang)
 
 
-def source_rule(kata: Kata, source: str, lang: str) -> TestResult:
+def source_rule(kata: Kata, source: str, lang: str) -> TestResult | None:
     """The source rule, decided here from the source alone (see :mod:`torchkata.rules.routes`): every use
     of a forbidden API, every route that could reach one (or the harness) without naming it, and, in a
     kata with a harness, every change to what the harness built, each with its line. A failure withholds
-    the kata's score; the worker's run-time guard is only defence in depth."""
+    the kata's score; the worker's run-time guard is only defence in depth. The harness rule of a kata
+    that forbids nothing is listed only when it fails (it is a guard, not something the prompt asks)."""
     from torchkata.rules import routes_of
     findings = routes_of(source, tuple(kata.forbidden), bool(kata.harness))
+    if not findings and not kata.forbidden:
+        return None
     message = "\n".join([f.message(lang) for f in findings] + ([t("forbidden_withheld", lang)] if findings else []))
     return TestResult(name=source_rule_name(kata, lang), visibility="public", status="failed" if findings else "passed",
                       points=0.0, max_points=0.0, message=message, kind="rule")
