@@ -96,6 +96,18 @@ def check_uses_device(sub, function):
              ".to(device)")
 
 
+def check_x_reached_the_device(report, device, what):
+    """The record of moves (a claim, trusted only to take the point away: the harness rule keeps the file from
+    the harness): the model received the x that .to(device) returned, in every forward."""
+    if _moved(report, "x", device) and report["forward_inputs"] and \
+            all(kind == "device" for kind in report["forward_inputs"]):
+        return
+    fail(f"the model did not receive x on the device: {what['en']} is right, but it was computed from a copy of x "
+         "that never went there. Move the data and give the model what .to() returns: x = x.to(device)",
+         f"모델이 디바이스에 있는 x를 받지 않았습니다. {what['ko']} 맞지만, 디바이스로 가지 않은 x의 사본으로 "
+         "계산한 것입니다. 데이터를 옮기고 .to()가 돌려준 텐서를 모델에 넣으세요: x = x.to(device)")
+
+
 def check_predict(sub, report, expected, device, fan_in):
     check_placement(report, "predict", device)
     place = report["result_place"]
@@ -114,12 +126,7 @@ def check_predict(sub, report, expected, device, fan_in):
              "`with torch.no_grad():` 안에서 모델을 실행하세요")
     expect_close(report["result"], expected["result"], condition=fan_in,
                  what={"en": "predict's output", "ko": "predict의 출력"})
-    if not _moved(report, "x", device) or any(kind != "device" for kind in report["forward_inputs"]):
-        # a claim, trusted only to take the point away: the source rule keeps the file from the harness
-        fail("the model did not receive x on the device: the output is right, but it was computed from a copy of "
-             "x that never went there. Move the data and give the model what .to() returns: x = x.to(device)",
-             "모델이 디바이스에 있는 x를 받지 않았습니다. 출력은 맞지만, 디바이스로 가지 않은 x의 사본으로 계산한 "
-             "것입니다. 데이터를 옮기고 .to()가 돌려준 텐서를 모델에 넣으세요: x = x.to(device)")
+    check_x_reached_the_device(report, device, {"en": "the output", "ko": "출력은"})
     check_uses_device(sub, "predict")
 
 
@@ -140,7 +147,8 @@ def check_evaluate(sub, report, expected, device, terms):
              f"evaluate가 돌려준 값이 {report['type']}입니다. 손실을 파이썬 float으로 돌려주세요: loss.item()")
     expect_close(torch.tensor([report["value"]], dtype=torch.float64),
                  torch.tensor([expected["value"]], dtype=torch.float64), dtype=torch.float32, check_dtype=False,
-                 condition=terms, what={"en": "the loss", "ko": "손실"})
+                 condition=terms, what={"en": "the loss", "ko": "손실은"})
+    check_x_reached_the_device(report, device, {"en": "the loss", "ko": "손실은"})
     if not _moved(report, "y", device):       # a claim: it may only take the point away
         fail("evaluate computed the loss on the CPU: the targets y never went to the device, so the output came "
              "back before the loss. Move y too, y = y.to(device), compute the loss on the device, and bring back "
