@@ -14,7 +14,9 @@ learner receives count as "on the host", and only what `.to(device)` returns cou
 - Its output is an _OnDevice tensor: `.cpu()` (or `.to("cpu")`) brings a plain tensor back to the host;
   `.item()` and `.tolist()` give Python values, as they do from a GPU.
 - torch.as_tensor / torch.asarray / torch.tensor(x, device=...) move a placed tensor as .to() does (they do
-  not go through __torch_function__, so they are wrapped while the learner's code runs).
+  not go through __torch_function__, so they are wrapped while the learner's code runs); from a list, with
+  device=device, they make a tensor on the device. Operations given device=device (empty_like...) make
+  one there too, and `.copy_()` between the host and the device is a move, as on a GPU.
 
 The drivers return plain data: the values, where the result was, and what was moved where. The learner's
 module can reach this file and make it report anything, and the simulation could compute a right answer
@@ -37,6 +39,7 @@ class _Sim:
         self.model_on_device = False
         self.forward_inputs = []     # "host", "device" or "plain": what model(...) received
         self.forward_grad = []       # whether gradients were tracked during each model(...)
+        self.read_out = []           # "device" or "host": where each tensor read out with .item() / float() was
 
 
 def _mixed_devices_error():
@@ -64,16 +67,26 @@ class _Placed(torch.Tensor):
             this = args[0] if args else None
             if func in (torch.Tensor.to, torch.Tensor.cuda, torch.Tensor.cpu) and isinstance(this, _Placed):
                 return _move(func, this, args, kwargs)
+            if func in (torch.Tensor.item, torch.Tensor.__float__) and isinstance(this, _Placed) and _SIM is not None:
+                _SIM.read_out.append("device" if type(this) is _OnDevice else "host")
             if func is torch.Tensor.numpy and type(this) is _OnDevice:
                 raise TypeError("can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to copy the "
                                 "tensor to host memory first. (simulated by the grader)")
-            if on_host and on_device and _SIM is not None:
+            copy = func is torch.Tensor.copy_ and isinstance(this, _Placed)   # a copy between devices is a move
+            if on_host and on_device and _SIM is not None and not copy:
                 raise _mixed_devices_error()
             result = func(*args, **kwargs)
             if func in torch.overrides.get_default_nowrap_functions():
                 return result
             kind = _OnDevice if on_device else _OnHost if any(type(t) is _OnHost for t in tensors) else None
-            return torch._tensor._convert(result, kind) if kind is not None else result
+            if copy:
+                kind = type(this)                                      # the copy lands where `this` is
+            elif _on_the_device(kwargs.get("device")):
+                kind = _OnDevice                                       # empty_like(x, device=device)...
+            converted = torch._tensor._convert(result, kind) if kind is not None else result
+            if kind is _OnHost and type(converted) is _OnHost and hasattr(this, "role") and converted is not this:
+                converted.role = this.role                             # y.clone(), y.float(): still y
+            return converted
 
 
 class _OnHost(_Placed):
@@ -173,13 +186,27 @@ def _error(exc):
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
+def _on_the_device(device):
+    """Whether a `device=` argument names the simulated device."""
+    if device is None or _SIM is None:
+        return False
+    try:
+        return torch.device(device).type == _SIM.device.type
+    except (RuntimeError, TypeError):
+        return False
+
+
 def _constructor(original, copy):
-    """torch.as_tensor / asarray / tensor bypass __torch_function__: on a placed tensor, they move it like .to()."""
+    """torch.as_tensor / asarray / tensor bypass __torch_function__: on a placed tensor, they move it like .to();
+    from other data (a list), with device=device, they make a tensor on the device."""
     def construct(data, *args, dtype=None, device=None, **kwargs):
         if isinstance(data, _Placed) and not args and not kwargs.get("requires_grad"):
             moved = data.to(device=device, dtype=dtype) if device is not None or dtype is not None else data
             return moved.clone() if copy else moved
-        return original(data, *args, dtype=dtype, device=device, **kwargs)
+        made = original(data, *args, dtype=dtype, device=device, **kwargs)
+        if _on_the_device(device) and type(made) is torch.Tensor:
+            return made.as_subclass(_OnDevice)
+        return made
     return construct
 
 
@@ -205,7 +232,8 @@ def _run(device, call):
 
 def _facts(sim, error):
     return {"error": error, "moves": sim.moves, "model_moves": sim.model_moves,
-            "forward_inputs": sim.forward_inputs, "forward_grad": sim.forward_grad, "params_device": None}
+            "forward_inputs": sim.forward_inputs, "forward_grad": sim.forward_grad, "read_out": sim.read_out,
+            "params_device": None}
 
 
 def predict(module, seed, x, device, hidden=8):
