@@ -189,6 +189,17 @@ def predict(model, x, device):
         return _torch.func.functional_call(model, weights, (_torch.tensor(x.tolist()),)).cpu()
 '''
 
+# The same, through the model's public submodules: its own forward (which records what it received) never runs.
+SUBMODULES_ON_A_COPY_OF_X = '''
+import torch as _torch
+
+
+def predict(model, x, device):
+    model.to(device)
+    with _torch.no_grad():
+        return model.layers(_torch.tensor(x.tolist())).cpu()
+'''
+
 # Mistakes whose values are right, disguised: the record is their only sign (name: slug, mutant, attack,
 # whether the attack reaches the harness through sys.modules, and whether the source rule refuses it).
 RECORD_ONLY = {
@@ -200,6 +211,8 @@ RECORD_ONLY = {
         "device-placement", "only_model_moved", FORWARD_REPLACED_ON_THE_MODEL, False, True),
     "device-placement: the model run on copies of x and its weights that never moved": (
         "device-placement", "only_model_moved", COPY_OF_X_NEVER_MOVED, False, False),
+    "device-placement: the model's layers run directly on a copy of x that never moved": (
+        "device-placement", "only_model_moved", SUBMODULES_ON_A_COPY_OF_X, False, False),
 }
 
 
