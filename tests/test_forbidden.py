@@ -217,6 +217,14 @@ HARNESS_REFUSED = [
     ("import torch\nfor n in ['__class__']:\n    setattr(torch.backends.cudnn, n, 1)\n", "dynamic_attribute"),
     ("import torch\nN = {'deterministic': True}\ndef f(m):\n    for n, v in N.items():\n        setattr(m, n, v)\n",
      "dynamic_attribute"),
+    # a literal dict that is changed, or whose values are iterated, is no list of names or safe options
+    ("import torch\nN = {'deterministic': '__class__'}\nfor v, n in N.items():\n    setattr(torch.backends.cudnn, n, v)\n",
+     "dynamic_attribute"),
+    ("import torch\nN = {'deterministic': True}\nN['__class__'] = 1\nfor n in N:\n    setattr(torch.backends.cudnn, n, 1)\n",
+     "dynamic_attribute"),
+    ("import torch\nSAFE = {'weights_only': True}\nSAFE['weights_only'] = False\ntorch.load('f', **SAFE)\n", "reflective"),
+    ("import torch\nSAFE = {'weights_only': True}\ndef f():\n    SAFE.update(weights_only=False)\n"
+     "    return torch.load('f', **SAFE)\n", "reflective"),
 ]
 
 HARNESS_ACCEPTED = [

@@ -303,23 +303,30 @@ class _Checker:
             self._public_names(call.args[1])
 
     def _public_names(self, node: ast.AST) -> bool:
-        """A loop variable over the keys of a module-level dict of literal, public names."""
+        """``name`` is only ever a key of a module-level dict of literal public names: the target of
+        ``for name in D`` (or ``D.keys()``), or the first of ``for name, value in D.items()``."""
         if not isinstance(node, ast.Name):
             return False
         found = self.scopes.lookup(node.id, self.scopes.scope(node))
-        loops = [b.node for b in found.bindings]
-        for loop in loops:
-            parent = self.scopes.parent(loop) if not isinstance(loop, ast.For) else loop
-            if not isinstance(parent, ast.For):
+        if not found.bindings or found.star:
+            return False
+        for binding in found.bindings:
+            loop = binding.node
+            if not isinstance(loop, ast.For):
                 return False
-            source = parent.iter
-            if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and \
-                    source.func.attr in ("items", "keys"):
-                source = source.func.value
+            source, method = loop.iter, None
+            if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args:
+                source, method = source.func.value, source.func.attr
+                if method not in ("items", "keys"):
+                    return False
+            key = loop.target
+            if method == "items":
+                key = key.elts[0] if isinstance(key, ast.Tuple) and len(key.elts) == 2 else None
             options = self._literal_options(source)
-            if options is None or any(key.startswith("_") for key, _ in options):
+            if not (isinstance(key, ast.Name) and key.id == node.id) or options is None or \
+                    any(name.startswith("_") for name, _ in options):
                 return False
-        return bool(loops)
+        return True
 
     def _check_Call(self, node: ast.Call) -> None:
         name = self._named_attribute_call(node, ("setattr", "delattr", "hasattr"))
@@ -447,7 +454,31 @@ class _Checker:
         if not isinstance(value, ast.Dict) or not all(isinstance(k, ast.Constant) and isinstance(k.value, str)
                                                        for k in value.keys):
             return None
+        if not self._only_read(node.id, found.bindings[0]):
+            return None
         return [(k.value, v) for k, v in zip(value.keys, value.values)]
+
+    def _only_read(self, name: str, binding) -> bool:
+        """Every use of the dict bound by ``binding`` reads it: ``**D``, ``D[k]``, ``for k in D``, ``D.items()``,
+        ``D.keys()``, ``D.values()``, ``D.get(k)``. Anything else (``D[k] = v``, ``D.update(...)``, passing
+        it to a function) could change it after the analysis read it."""
+        for node in ast.walk(self.tree):
+            if not (isinstance(node, ast.Name) and node.id == name and isinstance(node.ctx, ast.Load)):
+                continue
+            if binding not in self.scopes.lookup(name, self.scopes.scope(node)).bindings:
+                continue
+            parent = self.scopes.parent(node)
+            if isinstance(parent, ast.keyword) and parent.arg is None or \
+                    isinstance(parent, ast.Subscript) and parent.value is node and isinstance(parent.ctx, ast.Load) or \
+                    isinstance(parent, ast.For) and parent.iter is node:
+                continue
+            if isinstance(parent, ast.Attribute) and parent.value is node and \
+                    parent.attr in ("items", "keys", "values", "get"):
+                call = self.scopes.parent(parent)
+                if isinstance(call, ast.Call) and call.func is parent:
+                    continue
+            return False
+        return True
 
     # --- helpers ----------------------------------------------------------------------------
 
