@@ -236,7 +236,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "ko": "NaN과 inf가 행 전체를 채웁니다: {rows}번 행"},
     "values_right": {"en": "the values are right: only the dtype differs", "ko": "값은 맞고 dtype만 다릅니다"},
     "forbidden_rule": {"en": "uses no forbidden API", "ko": "금지된 API를 쓰지 않음"},
-    "harness_rule": {"en": "leaves the grader's harness as it is", "ko": "채점기의 하네스를 그대로 둠"},
+    "harness_rule": {"en": "leaves the grader's harness as it is", "ko": "함께 실행되는 채점 코드를 그대로 둠"},
     "forbidden_found": {"en": "{name} is not allowed in this kata (line {line}); while it is used, the score is 0",
                         "ko": "이 카타에서는 {name}을 쓸 수 없습니다 ({line}번째 줄). 이 API를 쓰는 동안 "
                               "점수는 0점입니다"},
@@ -364,7 +364,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                                     "grader's harness made it and watches how it behaves, so leave its methods and "
                                     "classes as they are (change only data, such as .grad, .data or .requires_grad)",
                               "ko": "{line}번째 줄 `{code}`: 파일에서 직접 만들지 않은 객체의 {name} 속성을 바꿉니다. "
-                                    "이 객체는 채점기의 하네스가 만들고 동작을 지켜보므로 메서드와 클래스는 그대로 "
+                                    "이 객체는 채점기가 만들어 넘겨주고 동작을 지켜보므로 메서드와 클래스는 그대로 "
                                     "두세요 (.grad, .data, .requires_grad 같은 데이터만 바꿀 수 있습니다)"},
     "rule.type_escape": {"en": "line {line}: `{code}` takes the class of a value the grader gave you, which reaches "
                                "the grader's own code: to check what kind of value it is, use isinstance()",
@@ -373,7 +373,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "rule.subclass_change": {"en": "line {line}: `{code}` changes what kind of tensor a value is without computing "
                                    "anything, and the grader's harness tells tensors apart by their kind: use "
                                    ".to(), .detach() or torch.tensor() instead",
-                             "ko": "{line}번째 줄 `{code}`: 아무 계산 없이 텐서의 종류만 바꾸는데, 채점기의 하네스는 "
+                             "ko": "{line}번째 줄 `{code}`: 아무 계산 없이 텐서의 종류만 바꾸는데, 채점기는 "
                                    "텐서를 종류로 구분합니다. 대신 .to(), .detach(), torch.tensor()를 쓰세요"},
     "rule.computed_name": {"en": "line {line}: `{code}`: {name} is allowed only with names written in quotes: "
                                  "write the attribute itself",
