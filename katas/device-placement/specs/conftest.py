@@ -96,7 +96,7 @@ def check_uses_device(sub, function):
              ".to(device)")
 
 
-def check_x_reached_the_device(report, device, what):
+def check_x_reached_the_device(report, what):
     """The record of what the model received (a claim, trusted only to take the point away: the harness rule
     keeps the file from the harness): a tensor on the device in every forward. Not which tensor was moved:
     x.clone().to(device) and torch.tensor(x.tolist(), device=device) move a copy, and are right."""
@@ -126,7 +126,7 @@ def check_predict(sub, report, expected, device, fan_in):
              "`with torch.no_grad():` 안에서 모델을 실행하세요")
     expect_close(report["result"], expected["result"], condition=fan_in,
                  what={"en": "predict's output", "ko": "predict의 출력"})
-    check_x_reached_the_device(report, device, {"en": "the output", "ko": "출력은"})
+    check_x_reached_the_device(report, {"en": "the output", "ko": "출력은"})
     check_uses_device(sub, "predict")
 
 
@@ -147,9 +147,9 @@ def check_evaluate(sub, report, expected, device, terms):
              f"evaluate가 돌려준 값이 {report['type']}입니다. 손실을 파이썬 float으로 돌려주세요: loss.item()")
     expect_close(torch.tensor([report["value"]], dtype=torch.float64),
                  torch.tensor([expected["value"]], dtype=torch.float64), dtype=torch.float32, check_dtype=False,
-                 condition=terms, what={"en": "the loss", "ko": "손실은"})
-    check_x_reached_the_device(report, device, {"en": "the loss", "ko": "손실은"})
-    read_out = report.get("read_out", [])
+                 condition=terms, what={"en": "the loss", "ko": "손실"})
+    check_x_reached_the_device(report, {"en": "the loss", "ko": "손실은"})
+    read_out = report.get("read_out", [])      # a report forged without it still gets this message
     # a claim: it may only take the point away. y went to the device, or the loss was read out there (a copy of
     # y made on the device, torch.tensor(y.tolist(), device=device), is right too); never a loss read on the host
     if "host" in read_out or not (_moved(report, "y", device) or "device" in read_out):
