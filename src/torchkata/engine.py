@@ -335,7 +335,7 @@ class Grader:
                 coverage: dict | None) -> KataResult:
         kata = run.kata
         tests = run.collected_results()
-        rule = source_rule(kata, run.submission.text, options.lang) if has_source_rule(kata) else None
+        rule = source_rule(kata, run.submission.text, options.lang)
         if rule is not None:
             tests.append(rule)
         return KataResult(
@@ -368,7 +368,7 @@ class Grader:
                             line=p.line)
                  for p in plan.tests if not (options.public_only and p.visibility == "hidden")]
         if kata.forbidden:
-            tests.append(TestResult(name=source_rule_name(kata, options.lang), visibility="public", status="skipped",
+            tests.append(TestResult(name=t("forbidden_rule", options.lang), visibility="public", status="skipped",
                                     points=0.0, max_points=0.0, message=t("rule_not_checked", options.lang),
                                     kind="rule"))
         return KataResult(kata=kata.slug, title=kata.title.get(options.lang),
@@ -426,28 +426,23 @@ def unreadable_result(kata: Kata, path: Path, why: str, options: Options, starte
                       grader_version=__version__)
 
 
-def has_source_rule(kata: Kata) -> bool:
-    """Katas with a rule decided from the source alone: those that forbid APIs, and those with a harness
-    (which runs beside the learner's code: nothing in the file may reach or change it)."""
-    return bool(kata.forbidden or kata.harness)
-
-
-def source_rule_name(kata: Kata, lang: str) -> str:
-    return t("forbidden_rule" if kata.forbidden else "harness_rule", lang)
-
-
 def source_rule(kata: Kata, source: str, lang: str) -> TestResult | None:
     """The source rule, decided here from the source alone (see :mod:`torchkata.rules.routes`): every use
     of a forbidden API, every route that could reach one (or the harness) without naming it, and, in a
     kata with a harness, every change to what the harness built, each with its line. A failure withholds
-    the kata's score; the worker's run-time guard is only defence in depth. The harness rule of a kata
-    that forbids nothing is listed only when it fails (it is a guard, not something the prompt asks)."""
+    the kata's score; the worker's run-time guard is only defence in depth. None for a kata with neither
+    forbidden APIs nor a harness (which runs beside the learner's code: nothing in the file may reach or
+    change it). The harness rule of a kata that forbids nothing is listed only when it fails (it is a guard,
+    not something the prompt asks)."""
     from torchkata.rules import routes_of
+    if not (kata.forbidden or kata.harness):
+        return None
     findings = routes_of(source, tuple(kata.forbidden), bool(kata.harness))
     if not findings and not kata.forbidden:
         return None
     message = "\n".join([f.message(lang) for f in findings] + ([t("forbidden_withheld", lang)] if findings else []))
-    return TestResult(name=source_rule_name(kata, lang), visibility="public", status="failed" if findings else "passed",
+    name = t("forbidden_rule" if kata.forbidden else "harness_rule", lang)
+    return TestResult(name=name, visibility="public", status="failed" if findings else "passed",
                       points=0.0, max_points=0.0, message=message, kind="rule")
 
 

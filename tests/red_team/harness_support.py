@@ -33,9 +33,10 @@ def stub_with(course, slug: str, attack: str) -> str:
     return course.get(slug).stub.read_text(encoding="utf-8") + PREAMBLE + attack
 
 
-def mutant_with(course, slug: str, mutant: str, attack: str) -> str:
-    """One of the kata's mutants (a known mistake), with ``attack`` appended to disguise it."""
-    return mutant_file(course, slug, mutant).read_text(encoding="utf-8") + PREAMBLE + attack
+def mutant_with(course, slug: str, mutant: str, attack: str, preamble: bool = True) -> str:
+    """One of the kata's mutants (a known mistake), with ``attack`` appended to disguise it (after PREAMBLE, the
+    route to the harness through sys.modules, unless ``preamble`` is False)."""
+    return mutant_file(course, slug, mutant).read_text(encoding="utf-8") + (PREAMBLE if preamble else "\n") + attack
 
 
 def mutant_file(course, slug: str, mutant: str) -> Path:
@@ -82,9 +83,4 @@ def earned_beyond_the_baseline(results: dict, name: str) -> list[str]:
 def withheld_by_the_source_rule(result: KataResult) -> bool:
     """The kata's score is 0 because its source rule (harness or forbidden APIs) failed."""
     return bool(result.totals.withheld_by) and result.totals.points == 0 and \
-        any(t.kind == "rule" and t.status == "failed" and t.max_points == 0 for t in result.tests)
-
-
-def plain_mutant_with(course, slug: str, mutant: str, attack: str) -> str:
-    """A mutant with ``attack`` appended as it is: no route to the harness through sys.modules."""
-    return mutant_file(course, slug, mutant).read_text(encoding="utf-8") + "\n" + attack
+        any(test.withholds_score for test in result.tests)

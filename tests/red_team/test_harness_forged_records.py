@@ -3,10 +3,10 @@
 Harnesses used to record what happened during a call (where each tensor was moved, which seeds the
 generators were given, when optimizer.step() and scheduler.step() ran, how often a transform ran, which
 dtype each layer produced) and the specs scored those records. The learner's module can replace the
-recording machinery or rewrite what it recorded. Now a record only names a mistake once the values
-(compared with the reference's) have shown one, the settings and placements only the learner's process
-holds need the learner's source too, and each attack must earn nothing beyond its starting point: the
-untouched stub, or the mutant (known mistake) it tries to hide.
+recording machinery or rewrite what it recorded. Now a record may only take points away (every point
+also needs values compared with the reference's, and the settings and placements only the learner's
+process holds need the learner's source too), and each attack must earn nothing beyond its starting
+point: the untouched stub, or the mutant (known mistake) it tries to hide.
 
 Where a record is the only sign of a mistake whose values are right (a model given x on the CPU, by a
 simulated device that was switched off or side-stepped), the record is trusted to take points away because
@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.red_team.harness_support import (earned_beyond_the_baseline, grade_attacks, mutant_with, plain_mutant_with,
-                                           stub_with, withheld_by_the_source_rule)
+from tests.red_team.harness_support import (earned_beyond_the_baseline, grade_attacks, mutant_with, stub_with,
+                                           withheld_by_the_source_rule)
 
 DEVICE_SIMULATION_OFF = '''
 import torch as _torch
@@ -221,8 +221,7 @@ def attack_sources(course) -> dict:
                (slug, mutant_with(course, slug, mutant, attack), mutant)
                for name, (slug, mutant, attack) in ATTACKS.items()}
     for name, (slug, mutant, attack, preamble, _) in RECORD_ONLY.items():
-        source = (mutant_with if preamble else plain_mutant_with)(course, slug, mutant, attack)
-        sources[name] = (slug, source, mutant)
+        sources[name] = (slug, mutant_with(course, slug, mutant, attack, preamble), mutant)
     return sources
 
 

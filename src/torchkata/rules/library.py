@@ -40,7 +40,7 @@ ALLOWED_MODULES = frozenset({
 ALLOWED_TREES = ("torch.nn", "torch.linalg", "torch.special", "torch.fft", "torch.autograd", "torch.func",
                  "torch.optim", "torch.utils.data", "torch.distributions", "torch.cuda", "torch.amp", "torch.cpu",
                  "torch.mps", "torch.backends", "torch.testing", "torch.masked", "torch.sparse", "torch.nested")
-NOT_IN_TREES = ("torch.nn.grad",)
+NOT_IN_TREES = ("torch.nn.grad",)   # inside an allowed tree, but reached as `F.grad`: say so instead of "unknown"
 
 # A kata with a harness and nothing forbidden (see routes.find_routes(harness=True)) may also use files and
 # the environment, as a checkpoint or a seeding kata needs: these modules, os with only these members, the
@@ -54,7 +54,7 @@ OS_MEMBERS = frozenset({
 HARNESS_BUILTINS = frozenset({"open"})
 SAFE_LOADS = {"torch.load": ("weights_only", True), "numpy.load": ("allow_pickle", False)}
 # Attributes of a value the grader gave that hold data, not behaviour: setting them changes no code.
-DATA_ATTRIBUTES = frozenset({"grad", "data", "requires_grad", "weight", "bias", "training"})   # inside an allowed tree, but reached as `F.grad`: say so instead of "unknown"
+DATA_ATTRIBUTES = frozenset({"grad", "data", "requires_grad", "weight", "bias", "training"})
 
 # Public names that look code or APIs up by a name given at run time (or unpickle, which can).
 REFLECTIVE = frozenset({
@@ -113,6 +113,15 @@ def safe_by_default(loader: str) -> bool:
         return False
 
 
+def settable(path: str) -> bool:
+    """A library object whose attributes graded code may set (SETTABLE_TREES: torch.backends' settings)."""
+    return _within(path, SETTABLE_TREES)
+
+
+def _within(path: str, trees: tuple[str, ...]) -> bool:
+    return any(path == tree or path.startswith(tree + ".") for tree in trees)
+
+
 def builtin_allowed(name: str) -> bool:
     if name in ALLOWED_BUILTINS:
         return True
@@ -121,10 +130,9 @@ def builtin_allowed(name: str) -> bool:
 
 
 def module_allowed(name: str, extra: frozenset = frozenset()) -> bool:
-    if name in NOT_IN_TREES or any(name.startswith(n + ".") for n in NOT_IN_TREES):
+    if _within(name, NOT_IN_TREES):
         return False
-    return name in ALLOWED_MODULES or name in extra or \
-        any(name == tree or name.startswith(tree + ".") for tree in ALLOWED_TREES)
+    return name in ALLOWED_MODULES or name in extra or _within(name, ALLOWED_TREES)
 
 
 def is_private(name: str) -> bool:

@@ -134,17 +134,14 @@ class _Checker:
         out: list = []
         for binding in found.bindings:
             if binding.kind == "import":
-                imported = _imported(binding.path, isinstance(binding.node, ast.ImportFrom), self.extra)
-                if imported is BAD and self.relaxed and binding.path in library.SAFE_LOADS:
-                    imported = self._loader(library.Problem("reflective", binding.path))
-                out.append(imported)
+                out.append(self._imported(binding.path, from_import=isinstance(binding.node, ast.ImportFrom)))
             elif binding.kind == "assign" and binding.value is not None and binding.scope.kind != "class":
                 followed = [r for r in self.refs(binding.value) if isinstance(r, Lib) or r is BAD]
                 out.extend(followed or [UNKNOWN])
             else:
                 out.append(UNKNOWN)
         for path in found.star:
-            resolved = _imported(path, True, self.extra)
+            resolved = self._imported(path, from_import=True)
             if isinstance(resolved, Lib):
                 out.append(resolved)
         if found.builtin:
@@ -163,8 +160,7 @@ class _Checker:
         return out
 
     def _library_member(self, node: ast.AST, base: Lib, attr: str, ctx: str):
-        if ctx != "Load" and not any(base.path == t or base.path.startswith(t + ".")
-                                     for t in library.SETTABLE_TREES):
+        if ctx != "Load" and not library.settable(base.path):
             self.report(node, "library_change", f"{base.path}.{attr}")
             return BAD
         found = self._loader(library.member(base, attr, self.extra))
@@ -205,11 +201,7 @@ class _Checker:
 
     def _own_class_attribute(self, value: ast.AST, attr: str) -> bool:
         """``Own.relu`` where the name Own is only ever the learner's class, whose body defines relu."""
-        if not isinstance(value, ast.Name):
-            return False
-        found = self.scopes.lookup(value.id, self.scopes.scope(value))
-        return bool(found.bindings) and not found.star and all(
-            b.kind == "class" and attr in _class_defines(b.node) for b in found.bindings)
+        return self._bound_only_as(value, lambda b: b.kind == "class" and attr in _class_defines(b.node))
 
     # --- checks, one per kind of node -----------------------------------------------------
 
@@ -292,15 +284,14 @@ class _Checker:
 
     def _settings_setattr(self, node: ast.Name, call: ast.AST) -> bool:
         """``setattr(torch.backends.cudnn, name, value)`` in a relaxed kata: a computed name, but on a settings
-        module (SETTABLE_TREES), where any public name is a setting; a dunder could not be told apart, so the
-        name must come from a module-level dict or tuple of literal strings... or is refused."""
+        module (SETTABLE_TREES), where any public name is a setting; so that no dunder slips in, the name must
+        be a key of a module-level dict of literal public names (see :meth:`_public_names`)."""
         if not (self.relaxed and node.id == "setattr" and isinstance(call, ast.Call) and call.func is node
                 and len(call.args) == 3 and not call.keywords):
             return False
         targets = self.refs(call.args[0])
-        return bool(targets) and all(isinstance(r, Lib) and r.is_module and any(
-            r.path == t or r.path.startswith(t + ".") for t in library.SETTABLE_TREES) for r in targets) and \
-            self._public_names(call.args[1])
+        return bool(targets) and all(isinstance(r, Lib) and r.is_module and library.settable(r.path)
+                                     for r in targets) and self._public_names(call.args[1])
 
     def _public_names(self, node: ast.AST) -> bool:
         """``name`` is only ever a key of a module-level dict of literal public names: the target of
@@ -374,10 +365,7 @@ class _Checker:
     def _own_object(self, value: ast.AST) -> bool:
         """A name that only ever holds something the file made: its own class or function, ``self`` (or
         ``cls``, ``ctx``) in a method of its own class, or an instance it constructed from a class."""
-        if not isinstance(value, ast.Name):
-            return False
-        found = self.scopes.lookup(value.id, self.scopes.scope(value))
-        return bool(found.bindings) and not found.star and all(self._own_binding(b) for b in found.bindings)
+        return self._bound_only_as(value, self._own_binding)
 
     def _own_binding(self, binding) -> bool:
         if binding.kind in ("class", "def"):
@@ -393,10 +381,7 @@ class _Checker:
         return False
 
     def _own_class(self, node: ast.AST) -> bool:
-        if not isinstance(node, ast.Name):
-            return False
-        found = self.scopes.lookup(node.id, self.scopes.scope(node))
-        return bool(found.bindings) and not found.star and all(b.kind == "class" for b in found.bindings)
+        return self._bound_only_as(node, lambda b: b.kind == "class")
 
     def _check_type_call(self, node: ast.Name) -> None:
         """``type(x)`` hands out the class of a value the harness built: allowed only to compare or name it."""
@@ -482,6 +467,24 @@ class _Checker:
 
     # --- helpers ----------------------------------------------------------------------------
 
+    def _imported(self, path: str, from_import: bool):
+        """What an import binds: ``import a.b`` a module, ``from a import b`` a member (or a submodule).
+        Problems are reported at the import itself."""
+        if from_import:
+            module_name, _, attr = path.rpartition(".")
+            base = library.module(module_name, self.extra)
+            found = self._loader(library.member(base, attr, self.extra)) if isinstance(base, Lib) else base
+        else:
+            found = library.module(path, self.extra)
+        return found if isinstance(found, Lib) else BAD
+
+    def _bound_only_as(self, node: ast.AST, own) -> bool:
+        """``node`` is a name whose every binding (and it has one, from no star import) satisfies ``own``."""
+        if not isinstance(node, ast.Name):
+            return False
+        found = self.scopes.lookup(node.id, self.scopes.scope(node))
+        return bool(found.bindings) and not found.star and all(own(binding) for binding in found.bindings)
+
     def _named_attribute_call(self, node: ast.AST, names: tuple[str, ...]) -> str | None:
         """The literal name of ``getattr(x, "name")``-style calls of the builtins ``names``, else None."""
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in names):
@@ -547,18 +550,6 @@ class _Checker:
             nodes.append(node)
         self.scopes.parents[id(parsed.body)] = text
         return nodes
-
-
-def _imported(path: str, from_import: bool, extra: frozenset = frozenset()):
-    """What an import binds: ``import a.b`` a module, ``from a import b`` a member (or a submodule).
-    Problems are reported at the import itself."""
-    if from_import:
-        module_name, _, attr = path.rpartition(".")
-        base = library.module(module_name, extra)
-        found = library.member(base, attr, extra) if isinstance(base, Lib) else base
-    else:
-        found = library.module(path, extra)
-    return found if isinstance(found, Lib) else BAD
 
 
 def _is_main_test(test: ast.expr) -> bool:
