@@ -194,33 +194,29 @@ def test_a_worker_without_namespaces_says_so_and_is_refused_below_the_minimum():
         assert "pid-namespace" not in report["mechanisms"]
         # A child below the minimum is killed before learner code runs: its import would leave a file in its
         # sandbox (which it may write), and the call would answer.
-        job = Job(module="probe_me", file_name="probe_me.py", timeout=30, limits=Limits(timeout=30))
-        source = "import os\nopen(os.path.join(os.environ['HOME'], 'ran'), 'w').close()\ndef f():\n    return 1\n"
-        runner = LearnerRunner(bare, source.encode(), job, fresh_per_test=False, tests=1, mechanisms=set())
-        try:
-            runner.begin_test()
-            outcome = runner.call(Call.make("f", (), {}))
-            runner.end_test()
-            ran = (Path(runner.sandbox.path) / "ran").exists()
-        finally:
-            runner.close()
+        outcome, ran = _call_code_that_leaves_a_file(bare)
         assert outcome.status == "crashed" and "--min-isolation" in outcome.info["detail"]
         assert not ran
+
+
+def _call_code_that_leaves_a_file(worker):
+    """Import a file whose import writes `ran` into its sandbox, and call its f(): (outcome, whether it ran)."""
+    job = Job(module="probe_me", file_name="probe_me.py", timeout=30, limits=Limits(timeout=30))
+    source = "import os\nopen(os.path.join(os.environ['HOME'], 'ran'), 'w').close()\ndef f():\n    return 1\n"
+    runner = LearnerRunner(worker, source.encode(), job, fresh_per_test=False, tests=1, mechanisms=set())
+    try:
+        runner.begin_test()
+        outcome = runner.call(Call.make("f", (), {}))
+        runner.end_test()
+        return outcome, (Path(runner.sandbox.path) / "ran").exists()
+    finally:
+        runner.close()
 
 
 def test_the_same_child_above_the_minimum_runs_the_code():
     # The check above is not vacuous: with no minimum, the same code runs and leaves its file.
     with Worker(jail=False) as bare:
-        job = Job(module="probe_me", file_name="probe_me.py", timeout=30, limits=Limits(timeout=30))
-        source = "import os\nopen(os.path.join(os.environ['HOME'], 'ran'), 'w').close()\ndef f():\n    return 1\n"
-        runner = LearnerRunner(bare, source.encode(), job, fresh_per_test=False, tests=1, mechanisms=set())
-        try:
-            runner.begin_test()
-            outcome = runner.call(Call.make("f", (), {}))
-            runner.end_test()
-            ran = (Path(runner.sandbox.path) / "ran").exists()
-        finally:
-            runner.close()
+        outcome, ran = _call_code_that_leaves_a_file(bare)
         assert outcome.status == "ok" and outcome.value == 1 and ran
 
 
