@@ -203,7 +203,7 @@ def _call_code_that_leaves_a_file(worker):
     """Import a file whose import writes `ran` into its sandbox, and call its f(): (outcome, whether it ran)."""
     job = Job(module="probe_me", file_name="probe_me.py", timeout=30, limits=Limits(timeout=30))
     source = "import os\nopen(os.path.join(os.environ['HOME'], 'ran'), 'w').close()\ndef f():\n    return 1\n"
-    runner = LearnerRunner(worker, source.encode(), job, fresh_per_test=False, tests=1, mechanisms=set())
+    runner = LearnerRunner(worker, source.encode(), job, fresh_per_test=False, tests=1)
     try:
         runner.begin_test()
         outcome = runner.call(Call.make("f", (), {}))
@@ -229,7 +229,7 @@ def test_learner_code_can_use_its_sandbox_and_temporary_files_inside_the_jail(wo
               "    with open(os.path.join(os.environ['HOME'], 'notes.txt'), 'w') as n:\n"
               "        n.write('y')\n"
               "    return [os.getuid(), os.path.dirname(t.name) == os.environ['HOME'], open(t.name).read()]\n")
-    runner = LearnerRunner(worker, source.encode(), job, fresh_per_test=False, tests=1, mechanisms=set())
+    runner = LearnerRunner(worker, source.encode(), job, fresh_per_test=False, tests=1)
     try:
         runner.begin_test()
         outcome = runner.call(Call.make("f", (), {}))

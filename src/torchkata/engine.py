@@ -203,7 +203,7 @@ class Grader:
         if syntax is not None:
             return self._not_run(kata, plan, submission, syntax, options, started_at)
         learner = LearnerRunner(self.worker, submission.data, self._job(kata, options.measure_coverage),
-                                kata.fresh_process_per_test, len(plan.tests), mechanisms=set(self.worker.mechanisms))
+                                kata.fresh_process_per_test, len(plan.tests))
         return KataRun(plan, learner, self._reference(kata), self._mutant_runners(kata) if options.diagnose else [],
                        lang=options.lang, public_only=options.public_only, cuda_available=cuda,
                        submission=submission)
@@ -302,7 +302,7 @@ class Grader:
             else:
                 data = read_submission(kata.reference, display=str(kata.reference)).data
                 self._references[kata.slug] = TrustedRunner(self.worker, data, self._job(kata),
-                                                            kata.fresh_process_per_test, set())
+                                                            kata.fresh_process_per_test)
         return self._references[kata.slug]
 
     def _mutant_runners(self, kata: Kata) -> list:
@@ -314,7 +314,7 @@ class Grader:
             else:
                 self._mutants[kata.slug] = [
                     (mutant, TrustedRunner(self.worker, mutant.file.read_bytes(), self._job(kata),
-                                           kata.fresh_process_per_test, set()))
+                                           kata.fresh_process_per_test))
                     for mutant in kata.mutants]
         return self._mutants[kata.slug]
 

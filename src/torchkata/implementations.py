@@ -49,12 +49,10 @@ class Job:
 class LearnerRunner:
     """One implementation's children, serving spec tests one after another."""
 
-    def __init__(self, worker: Worker, data: bytes, job: Job, fresh_per_test: bool, tests: int,
-                 mechanisms: set[str]):
+    def __init__(self, worker: Worker, data: bytes, job: Job, fresh_per_test: bool, tests: int):
         self.worker, self.job, self.fresh_per_test = worker, job, fresh_per_test
         self.sandbox = Sandbox(data, job.file_name)
         self.fork_job = job.for_fork(tests)
-        self.mechanisms = mechanisms
         self.reports: list[dict] = []            # each child's isolation (torchkata.isolation)
         self.process: ChildProcess | None = None
         self.deadline = 0.0
@@ -68,7 +66,6 @@ class LearnerRunner:
         if not self.in_test:
             if self.process is None or self.process.dead:
                 self.process = ChildProcess(self.worker, self.sandbox, self.fork_job, self.deadline)
-                self.mechanisms.update(self.process.mechanisms)
                 self.reports.append(self.process.isolation)
             self.process.begin_test(self.deadline)
             self.in_test = True
@@ -129,8 +126,8 @@ class TrustedRunner:
     (they came from the cache), a fresh test replays them first.
     """
 
-    def __init__(self, worker: Worker, data: bytes, job: Job, fresh_per_test: bool, mechanisms: set[str]):
-        self._make = lambda: LearnerRunner(worker, data, job, fresh_per_test, tests=64, mechanisms=mechanisms)
+    def __init__(self, worker: Worker, data: bytes, job: Job, fresh_per_test: bool):
+        self._make = lambda: LearnerRunner(worker, data, job, fresh_per_test, tests=64)
         self.runner: LearnerRunner | None = None
         self.cache: dict[str, Outcome] = {}
         self._executed: list[str] | None = None     # keys run in the child in the current test

@@ -300,10 +300,6 @@ class Worker:
         status = self.hello().get("jail", {})
         return {str(k): str(v) for k, v in status.items()} if isinstance(status, dict) else {}
 
-    @property
-    def mechanisms(self) -> list[str]:
-        return [str(m) for m in self.hello().get("mechanisms", [])]
-
     def learner_host_ids(self) -> tuple[int, int] | None:
         ids = self.hello().get("learner_host_ids")
         return (int(ids[0]), int(ids[1])) if isinstance(ids, list) and len(ids) == 2 else None
@@ -449,10 +445,6 @@ class ChildProcess:
             self._fail("crashed", str(IsolationTooWeak(self.isolation, worker.min_isolation)) +
                        ": your code was not run")
             self.kill()
-
-    @property
-    def mechanisms(self) -> list[str]:
-        return list(self.isolation.get("mechanisms", []))
 
     def _receive_first(self, during: str) -> tuple[dict | Outcome, tuple[int, int] | None]:
         """The child's first message, and the host pid and uid the kernel attached to it: sent before

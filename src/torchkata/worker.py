@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
     from torchkata import simdevice  # noqa: F401 — for the engine's device probes and harnesses, before confinement
     _cheaper_accelerator_seed_stacks()
     _import_what_every_optimizer_step_imports(torch)
-    hello = {"hello": {"mechanisms": ["process", "clean-env", "process-group"], "jail": _JAIL.status,
+    hello = {"hello": {"jail": _JAIL.status,
                        "learner_host_ids": _JAIL.learner_host_ids(), "landlock_abi": confinement.landlock_abi(),
                        "torch": torch.__version__, "zygote_rss_mb": _rss_mb()}}
     gc.freeze()   # children then never write to the zygote's objects' GC headers: fewer copied pages
