@@ -388,3 +388,20 @@ def test_a_changed_value_that_is_no_step_from_the_input_is_not_described_as_one(
     standardised = (x - x.mean(0)) / x.std(0)
     found = describe((x + x.mean(0)) / x.std(0), standardised, [Input(x, "standardize", "1")])
     assert found is None or not found.key.startswith("step")
+
+
+def test_identical_values_take_the_shortcut_only_where_every_check_would_pass():
+    from torchkata.numerics import values_match
+    x = torch.tensor([1.0, float("nan"), float("inf")])
+    assert values_match(x, x.clone())                       # NaN matches NaN (the full comparison's answer)
+    assert not values_match(x, x.double())                  # identical values, another dtype
+    expect_close(x[::2].clone(), x[::2])                     # identical: passes
+    with pytest.raises(SpecFailure):
+        expect_close(x.clone(), x)                           # NaN where NaN is expected still needs equal_nan
+    expect_close(x.clone(), x, equal_nan=True)
+    with pytest.raises(SpecFailure):
+        expect_close(x[::2].float(), x[::2].double(), dtype=torch.float64)   # the wanted dtype still decides
+    grad = torch.ones(3, requires_grad=True)
+    expect_close(torch.ones(3), grad)                        # requires_grad is checked only when asked
+    with pytest.raises(SpecFailure):
+        expect_close(torch.ones(3), grad, check_requires_grad=True)

@@ -180,6 +180,8 @@ def expect_close(actual: Any, expected: Any, *, condition: float = 1.0, rtol: fl
             check_device=check_device, check_requires_grad=check_requires_grad, equal_nan=equal_nan))
     expect_tensor(actual, what)
     want_dtype = dtype or expected.dtype
+    if _identical(actual, expected, want_dtype, check_requires_grad):
+        return             # every check below would pass: no tolerance to compute
     default_rtol, default_atol = tolerance(want_dtype, condition, magnitude(expected))
     rtol = default_rtol if rtol is None else rtol
     atol = default_atol if atol is None else atol
@@ -227,6 +229,15 @@ def _with_pattern(failure: SpecFailure, found) -> SpecFailure:
     if found is None:
         return failure
     return SpecFailure(found.headline, found.details + failure.details)
+
+
+def _identical(actual, expected, dtype, check_requires_grad: bool) -> bool:
+    """The same shape, dtype (the one wanted), device and values (NaN never is identical)."""
+    import torch
+    return (actual.shape == expected.shape and actual.dtype == expected.dtype == dtype
+            and actual.device == expected.device
+            and not (check_requires_grad and actual.requires_grad != expected.requires_grad)
+            and torch.equal(actual.detach(), expected.detach()))
 
 
 def _values_close(actual, expected, rtol: float, atol: float) -> bool:
