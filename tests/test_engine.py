@@ -226,6 +226,21 @@ def test_forbidden_api_withholds_the_score(course, softmax, worker, tmp_path):
     assert "not allowed in this kata" in result.tests[0].message   # disabled at run time as well
 
 
+def test_a_forbidden_api_named_outright_leaves_the_loop_rule_checkable(course, worker, tmp_path):
+    gather = course.get("gather")
+    named = gather.reference.read_text().replace(
+        "    return -target_scores(log_probs, targets).mean()",
+        "    return torch.nn.functional.nll_loss(log_probs, targets)")
+    assert "nll_loss" in named
+    result = grade(course, gather, worker, write(tmp_path, named, gather.submission_file))
+    forbidden = next(t for t in result.tests if t.name == "uses no forbidden API")
+    assert forbidden.status == "failed" and "nll_loss" in forbidden.message
+    loops = next(t for t in result.tests if "loop" in t.name)
+    # mean_nll() is no route the loop analysis cannot follow; it fails because the API is off at run time
+    assert loops.status == "error" and "cannot be checked" not in loops.message
+    assert "not allowed in this kata" in loops.message and result.totals.points == 0
+
+
 def test_cuda_specs_say_not_run_without_cuda(course, softmax, worker):
     import torch
     if torch.cuda.is_available():
