@@ -9,7 +9,11 @@ second, start-up included. Peak memory is the largest total proportional set siz
 (PSS: shared pages counted once) of kata grade's whole process tree, sampled every
 second. Target: kata grade's throughput is at least 30x the naive one.
 
-    python bench/batch_throughput.py [--learners 32] [--naive-learners 2] [--jobs 2]
+With --all-correct every learner submits the reference: no mutant replays, no diagnosis,
+every reference answer cached after the first learner. What is left is the floor of this
+design (each grading's own confined children and spec tests), which a mixed class cannot beat.
+
+    python bench/batch_throughput.py [--learners 32] [--naive-learners 2] [--jobs 2] [--all-correct]
 """
 from __future__ import annotations
 
@@ -31,13 +35,13 @@ BENCH = Path(__file__).resolve().parent
 TARGET = 30.0
 
 
-def make_class(folder: Path, katas, count: int) -> list[Path]:
+def make_class(folder: Path, katas, count: int, all_correct: bool = False) -> list[Path]:
     learners = []
     for i in range(count):
         learner = folder / f"learner{i:02d}"
         (learner / "submissions").mkdir(parents=True)
         for kata in katas:
-            choices = [kata.reference, kata.stub, *[m.file for m in kata.mutants]]
+            choices = [kata.reference] if all_correct else [kata.reference, kata.stub, *[m.file for m in kata.mutants]]
             shutil.copy(choices[i % len(choices)], learner / "submissions" / kata.submission_file)
         learners.append(learner)
     return learners
@@ -115,17 +119,19 @@ def main() -> int:
     parser.add_argument("--learners", type=int, default=32)
     parser.add_argument("--naive-learners", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--all-correct", action="store_true", help="every learner submits the reference")
     args = parser.parse_args()
     katas = load_course(builtin_course_root()).katas
     with tempfile.TemporaryDirectory(prefix="torchkata-bench-") as tmp:
-        learners = make_class(Path(tmp) / "class", katas, args.learners)
+        learners = make_class(Path(tmp) / "class", katas, args.learners, args.all_correct)
         pairs = len(learners) * len(katas)
         naive_pairs = min(args.naive_learners, len(learners)) * len(katas)
         fast, peak_kib = ours(learners, Path(tmp) / "out", args.jobs)
         slow = naive(learners[:args.naive_learners], katas, args.jobs)
     fast_rate, slow_rate = pairs / fast, naive_pairs / slow
     ratio = fast_rate / slow_rate
-    print(f"{len(katas)} katas, {args.learners} learners; {args.jobs} gradings at a time")
+    print(f"{len(katas)} katas, {args.learners} learners{' (all correct)' if args.all_correct else ''};"
+          f" {args.jobs} gradings at a time")
     print(f"naive, one pytest process per learner per kata: {naive_pairs:5d} gradings in {slow:7.1f} s"
           f" = {slow_rate:6.2f} gradings/s")
     print(f"kata grade -j {args.jobs} (start-up included):          {pairs:5d} gradings in {fast:7.1f} s"
