@@ -1,7 +1,7 @@
 """Correct solutions in many styles get full marks through the real engine, source rules included.
 
-tests/fixtures/alternatives/<slug>/*.py holds correct alternatives for every kata that forbids an API or
-has a loop rule: aliases, from-imports, star imports, methods and functions, einsum, comprehensions and
+tests/fixtures/alternatives/<slug>/*.py holds correct alternatives for every kata that forbids an API,
+has a loop rule or has a harness (whose rule reads the source too): aliases, from-imports, star imports, methods and functions, einsum, comprehensions and
 loops over constants, helpers, type hints (string ones too), classes, lambdas, functools.partial...
 The source rules must refuse routes, never styles.
 """
@@ -16,7 +16,7 @@ FILES = sorted(ALTERNATIVES.glob("*/*.py"))
 
 
 def _has_source_rule(kata) -> bool:
-    return bool(kata.forbidden) or "expect_vectorised" in "".join(
+    return bool(kata.forbidden or kata.harness) or "expect_vectorised" in "".join(
         p.read_text(encoding="utf-8") for p in kata.specs.glob("test_*.py"))
 
 
