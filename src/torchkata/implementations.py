@@ -65,6 +65,8 @@ class LearnerRunner:
     def call(self, call: Call) -> Outcome:
         if not self.in_test:
             if self.process is None or self.process.dead:
+                if self.reports:     # an earlier child ran here: the next one must import what was read
+                    self.sandbox.restore(keep_prefix=".coverage" if self.job.coverage else "")
                 self.process = ChildProcess(self.worker, self.sandbox, self.fork_job, self.deadline)
                 self.reports.append(self.process.isolation)
             self.process.begin_test(self.deadline)

@@ -392,17 +392,45 @@ class Sandbox:
 
     def __init__(self, data: bytes, file_name: str):
         self.path = tempfile.mkdtemp(prefix="torchkata-sandbox-")
-        self.file_name = file_name
-        with open(os.path.join(self.path, file_name), "wb") as f:
-            f.write(data)
+        self.file_name, self._data = file_name, data
+        self._abandoned: list[str] = []
+        self._write_file()
         self.output = CapturedOutput()
 
     @property
     def file(self) -> str:
         return os.path.join(self.path, self.file_name)
 
+    def restore(self, keep_prefix: str = "") -> None:
+        """Back to the implementation file alone, written again from the bytes the trusted side read.
+
+        A child may change its folder: rewrite the file, put bytecode in ``__pycache__`` or a module
+        beside it. The next child imports from here, so without this it could run code the source rules
+        never read. Entries named ``keep_prefix...`` (coverage data) stay. Links are removed, never
+        followed. What cannot be removed (a folder the child made unreadable) makes it start over in a
+        new folder; the old one goes with :meth:`remove`."""
+        try:
+            with os.scandir(self.path) as entries:
+                for entry in entries:
+                    if keep_prefix and entry.name.startswith(keep_prefix) and entry.is_file(follow_symlinks=False):
+                        continue
+                    if entry.is_dir(follow_symlinks=False):
+                        shutil.rmtree(entry.path)
+                    else:
+                        os.unlink(entry.path)
+        except OSError:
+            self._abandoned.append(self.path)
+            self.path = tempfile.mkdtemp(prefix="torchkata-sandbox-")
+        self._write_file()
+
+    def _write_file(self) -> None:
+        fd = os.open(self.file, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+        with open(fd, "wb") as f:
+            f.write(self._data)
+
     def remove(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
+        for path in [*self._abandoned, self.path]:
+            shutil.rmtree(path, ignore_errors=True)
         self.output.close()
 
 
