@@ -113,3 +113,25 @@ def test_non_object_frames_are_rejected():
     a.sendall((2).to_bytes(4, "big") + b"[]")
     with pytest.raises(protocol.ProtocolError):
         protocol.recv_message(b)
+
+
+def test_a_deadline_bounds_the_whole_frame_not_each_read():
+    import threading
+    import time
+    ours, theirs = socket.socketpair()
+    stop = threading.Event()
+
+    def trickle():            # a header announcing 100 bytes, then a byte every 50 ms
+        theirs.sendall((100).to_bytes(4, "big"))
+        while not stop.wait(0.05):
+            theirs.sendall(b" ")
+    sender = threading.Thread(target=trickle)
+    sender.start()
+    try:
+        with pytest.raises(socket.timeout):
+            protocol.recv_message(ours, deadline=time.monotonic() + 0.5)
+    finally:
+        stop.set()
+        sender.join()
+        ours.close()
+        theirs.close()

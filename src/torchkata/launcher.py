@@ -574,9 +574,8 @@ class ChildProcess:
         remaining = self.deadline - time.monotonic()
         if remaining <= 0:
             return self._fail("timeout", f"time limit reached {during}")
-        self.channel.settimeout(remaining)
         try:
-            return protocol.recv_message(self.channel)
+            return protocol.recv_message(self.channel, deadline=self.deadline)
         except socket.timeout:
             outcome = self._fail("timeout", f"time limit reached {during}")
             where = self._where_stopped()

@@ -16,6 +16,7 @@ import base64
 import json
 import socket
 import struct
+import time
 from typing import Any
 
 MAX_FRAME_BYTES = 64 * 1024 * 1024
@@ -45,24 +46,27 @@ def send_message(sock: socket.socket, message: dict, fds: list[int] | None = Non
         sock.sendall(frame)
 
 
-def recv_message(sock: socket.socket, with_fds: bool = False) -> Any:
+def recv_message(sock: socket.socket, with_fds: bool = False, deadline: float | None = None) -> Any:
     """Read one frame. Returns the decoded JSON object (and fds when asked).
 
+    ``deadline`` (time.monotonic()) bounds the whole frame, not each read: a peer sending a byte
+    at a time cannot keep the reader waiting past it (socket.timeout is raised).
     Raises EOFError when the peer closed the socket before a whole frame arrived.
     """
     fds: list[int] = []
     if with_fds:
+        _wait_until(sock, deadline)
         head, fds, _flags, _addr = socket.recv_fds(sock, _HEADER.size, 4)
         if not head:
             raise EOFError("peer closed the connection")
-        head += _recv_exact(sock, _HEADER.size - len(head))
+        head += _recv_exact(sock, _HEADER.size - len(head), deadline)
     else:
-        head = _recv_exact(sock, _HEADER.size)
+        head = _recv_exact(sock, _HEADER.size, deadline)
     (length,) = _HEADER.unpack(head)
     if length > MAX_FRAME_BYTES:
         raise ProtocolError(f"frame of {length} bytes exceeds the limit")
     try:
-        message = json.loads(_recv_exact(sock, length).decode("utf-8"))
+        message = json.loads(_recv_exact(sock, length, deadline).decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"frame is not valid JSON: {exc}") from None
     except RecursionError:
@@ -72,15 +76,25 @@ def recv_message(sock: socket.socket, with_fds: bool = False) -> Any:
     return (message, fds) if with_fds else message
 
 
-def _recv_exact(sock: socket.socket, n: int) -> bytes:
+def _recv_exact(sock: socket.socket, n: int, deadline: float | None = None) -> bytes:
     chunks = []
     while n:
+        _wait_until(sock, deadline)
         chunk = sock.recv(min(n, 1 << 20))
         if not chunk:
             raise EOFError("peer closed the connection")
         chunks.append(chunk)
         n -= len(chunk)
     return b"".join(chunks)
+
+
+def _wait_until(sock: socket.socket, deadline: float | None) -> None:
+    """The next read may wait only for what is left until ``deadline`` (no change without one)."""
+    if deadline is not None:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise socket.timeout("deadline reached while reading a frame")
+        sock.settimeout(remaining)
 
 
 # --- values ----------------------------------------------------------------
