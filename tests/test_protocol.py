@@ -1,5 +1,6 @@
 import math
 import socket
+import threading
 
 import pytest
 import torch
@@ -116,7 +117,6 @@ def test_non_object_frames_are_rejected():
 
 
 def test_a_deadline_bounds_the_whole_frame_not_each_read():
-    import threading
     import time
     ours, theirs = socket.socketpair()
     stop = threading.Event()
@@ -133,5 +133,37 @@ def test_a_deadline_bounds_the_whole_frame_not_each_read():
     finally:
         stop.set()
         sender.join()
+        ours.close()
+        theirs.close()
+
+
+@pytest.mark.parametrize("body", [b"[" + b",".join([b"{}"] * 100_001) + b"]",
+                                  b"[" + b",".join([b"0"] * 2_000_001) + b"]"])
+def test_a_frame_that_would_parse_into_too_many_objects_is_refused_before_parsing(body):
+    ours, theirs = socket.socketpair()
+    try:
+        payload = b'{"result":' + body + b"}"
+        sender = threading.Thread(target=theirs.sendall, args=(len(payload).to_bytes(4, "big") + payload,))
+        sender.start()
+        with pytest.raises(protocol.ProtocolError, match="more than"):
+            protocol.recv_message(ours)
+        sender.join()
+        with pytest.raises(protocol.NotPlainData, match="return a tensor"):     # and the worker says so first
+            protocol.send_message(theirs, {"result": [{}] * 100_001})
+    finally:
+        ours.close()
+        theirs.close()
+
+
+def test_a_large_tensor_still_crosses():
+    ours, theirs = socket.socketpair()
+    try:
+        value = torch.randn(1000, 1000)             # 4 MB: sent from a thread, more than a socket buffer holds
+        sender = threading.Thread(target=protocol.send_message, args=(theirs, {"result": protocol.encode(value)}))
+        sender.start()
+        back = protocol.decode(protocol.recv_message(ours)["result"])
+        sender.join()
+        assert torch.equal(back, value)
+    finally:
         ours.close()
         theirs.close()

@@ -21,6 +21,10 @@ from typing import Any
 
 MAX_FRAME_BYTES = 64 * 1024 * 1024
 MAX_DEPTH = 32
+# JSON grows ~25x when parsed into many small objects (64 MB of {"a":1} is 1.6 GB of dicts): a frame's
+# numbers of lists/objects and of entries are capped too, counted on the bytes before parsing.
+MAX_CONTAINERS = 100_000
+MAX_ENTRIES = 2_000_000
 _HEADER = struct.Struct(">I")
 
 
@@ -38,6 +42,9 @@ def send_message(sock: socket.socket, message: dict, fds: list[int] | None = Non
     payload = json.dumps(message, separators=(",", ":")).encode("utf-8")
     if len(payload) > MAX_FRAME_BYTES:
         raise NotPlainData(f"message of {len(payload)} bytes exceeds the {MAX_FRAME_BYTES}-byte limit")
+    problem = _too_many_values(payload)
+    if problem:
+        raise NotPlainData(f"{problem}: return a tensor instead of long lists")
     frame = _HEADER.pack(len(payload)) + payload
     if fds:
         socket.send_fds(sock, [frame[:_HEADER.size]], fds)
@@ -65,8 +72,12 @@ def recv_message(sock: socket.socket, with_fds: bool = False, deadline: float | 
     (length,) = _HEADER.unpack(head)
     if length > MAX_FRAME_BYTES:
         raise ProtocolError(f"frame of {length} bytes exceeds the limit")
+    payload = _recv_exact(sock, length, deadline)
+    problem = _too_many_values(payload)
+    if problem:
+        raise ProtocolError(problem)
     try:
-        message = json.loads(_recv_exact(sock, length, deadline).decode("utf-8"))
+        message = json.loads(payload.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise ProtocolError(f"frame is not valid JSON: {exc}") from None
     except RecursionError:
@@ -86,6 +97,17 @@ def _recv_exact(sock: socket.socket, n: int, deadline: float | None = None) -> b
         chunks.append(chunk)
         n -= len(chunk)
     return b"".join(chunks)
+
+
+def _too_many_values(payload: bytes) -> str:
+    """Why a frame would parse into too many objects ("" when it would not). Brackets, commas and colons
+    inside strings count too: an over-estimate, never an under-estimate."""
+    containers = payload.count(b"[") + payload.count(b"{")
+    if containers > MAX_CONTAINERS:
+        return f"a message holding more than {MAX_CONTAINERS:,} lists and dicts"
+    if containers + payload.count(b",") + payload.count(b":") > MAX_ENTRIES:
+        return f"a message holding more than {MAX_ENTRIES:,} values"
+    return ""
 
 
 def _wait_until(sock: socket.socket, deadline: float | None) -> None:
