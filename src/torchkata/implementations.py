@@ -15,6 +15,7 @@ plain data (:class:`torchkata.launcher.Outcome`):
 """
 from __future__ import annotations
 
+import base64
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +53,8 @@ class LearnerRunner:
     def __init__(self, worker: Worker, data: bytes, job: Job, fresh_per_test: bool, tests: int):
         self.worker, self.job, self.fresh_per_test = worker, job, fresh_per_test
         self.sandbox = Sandbox(data, job.file_name)
-        self.fork_job = job.for_fork(tests)
+        # The child compiles these bytes, not the sandbox's file (which an earlier child could have changed).
+        self.fork_job = {**job.for_fork(tests), "source": base64.b64encode(data).decode("ascii")}
         self.reports: list[dict] = []            # each child's isolation (torchkata.isolation)
         self.process: ChildProcess | None = None
         self.deadline = 0.0

@@ -28,6 +28,7 @@ every child starts from the same clean state in about the time of a ``fork()``.
 """
 from __future__ import annotations
 
+import base64
 import faulthandler
 import gc
 import importlib.util
@@ -461,7 +462,8 @@ def _serve(channel: socket.socket, job: dict, harness) -> None:
             _redirect_output(fds)
             if module is None and import_error is None:
                 try:
-                    module = _load_module(job["module"], os.path.join(job["sandbox"], job["file"]))
+                    module = _load_module(job["module"], os.path.join(job["sandbox"], job["file"]),
+                                          _source_of(job))
                 except BaseException as exc:
                     import_error = _describe(exc, job["file"])
             reply = {"import_error": import_error} if import_error else {"ready": True}
@@ -609,12 +611,22 @@ def _syntax_detail(exc: BaseException, filename: str) -> dict | None:
     return {"line": exc.lineno, "offset": exc.offset, "text": (exc.text or "")[:300], "message": exc.msg}
 
 
-def _load_module(name: str, path: str):
+def _load_module(name: str, path: str, source: bytes | None = None):
+    """Import ``path`` as ``name``; with ``source``, compile those bytes (with ``path`` as the file name)
+    instead of whatever the file holds now, and never bytecode from ``__pycache__``."""
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
-    spec.loader.exec_module(module)
+    if source is None:
+        spec.loader.exec_module(module)
+    else:                      # compile() of bytes decodes them as the importer does (PEP 263 coding line, BOM)
+        exec(compile(source, path, "exec", dont_inherit=True), module.__dict__)
     return module
+
+
+def _source_of(job: dict) -> bytes | None:
+    """The implementation's bytes as the trusted side read them (and decided the source rules from)."""
+    return base64.b64decode(job["source"]) if job.get("source") is not None else None
 
 
 def _redirect_output(fds: list[int]) -> None:

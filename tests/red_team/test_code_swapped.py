@@ -97,3 +97,20 @@ def test_restoring_the_sandbox_removes_what_a_child_left_and_follows_no_link(tmp
         assert [p.name for p in root.iterdir()] == ["impl.py"]
     finally:
         sandbox.remove()
+
+
+def test_a_child_compiles_the_bytes_that_were_read_whatever_the_file_holds(worker):
+    # Where the jail is weaker, a process an earlier child left could change the file after the restore:
+    # the child compiles the bytes sent with its job, never the file (nor bytecode beside it).
+    from torchkata.implementations import Job, LearnerRunner
+    from torchkata.launcher import Call, Limits
+    job = Job(module="swapped", file_name="swapped.py", timeout=30, limits=Limits(timeout=30))
+    runner = LearnerRunner(worker, b"def f():\n    return 'read'\n", job, fresh_per_test=False, tests=1)
+    try:
+        Path(runner.sandbox.file).write_text("def f():\n    return 'swapped'\n")
+        runner.begin_test()
+        outcome = runner.call(Call.make("f", (), {}))
+        runner.end_test()
+    finally:
+        runner.close()
+    assert (outcome.status, outcome.value) == ("ok", "read")
