@@ -309,3 +309,37 @@ def test_sandboxes_in_a_folder_nested_under_tmp_are_entered(tmp_path):
         assert "mount-namespace" in result["isolation"]["mechanisms"], result["isolation"].get("missing")
     finally:
         shutil.rmtree(nested.parent.parent, ignore_errors=True)
+
+
+def _child_placement(worker, monkeypatch):
+    """Start one child that runs no learner code: (its cgroup placement, the cgroup files written here)."""
+    from torchkata import cgroups
+    from torchkata.launcher import ChildProcess, Sandbox
+    written = []
+    real_write = cgroups._write
+    monkeypatch.setattr(cgroups, "_write", lambda path, text: (written.append(os.path.basename(path)),
+                                                                real_write(path, text))[1])
+    sandbox = Sandbox(b"", "placed.py")
+    job = {"module": "placed", "limits": Limits().for_child(), "preload": [], "harness": None, "forbidden": [],
+           "hide": [], "coverage": None}
+    try:
+        import time
+        child = ChildProcess(worker, sandbox, job, deadline=time.monotonic() + 60)
+        child.kill()
+        return child.cgroup, written
+    finally:
+        sandbox.remove()
+
+
+def test_a_child_is_in_its_cgroups_before_learner_code_whoever_moved_it(worker, monkeypatch):
+    if set(worker.cgroups.bases) != {"memory", "pids"}:
+        pytest.skip("; ".join(worker.cgroups.why.values()) or "no memory and pids cgroups")
+    placement, written = _child_placement(worker, monkeypatch)
+    assert placement.memory and placement.pids, placement.summary()         # read back from /proc: in force
+    if worker.cgroups.version == 1:         # it moved itself (tasks, no global lock): no pid written from here
+        assert "cgroup.procs" not in written
+    # A child that does not move itself (v2, or a write it could not make) is moved in from here.
+    monkeypatch.setattr(worker.cgroups, "entry_files", lambda placement: [])
+    placement, written = _child_placement(worker, monkeypatch)
+    assert placement.memory and placement.pids, placement.summary()
+    assert written.count("cgroup.procs") == len(set(placement.made.values()))

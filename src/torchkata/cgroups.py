@@ -31,6 +31,8 @@ class Placement:
     pids: str = ""
     why_memory: str = ""
     why_pids: str = ""
+    made: dict[str, str] = field(default_factory=dict)   # controller -> its cgroup (one folder for both on v2)
+    ready: bool = False                                  # made, with its limits: a child may be moved in
 
     def summary(self) -> dict:
         return {"memory": self.memory, "pids": self.pids, "why_memory": self.why_memory, "why_pids": self.why_pids}
@@ -107,36 +109,73 @@ class CgroupRoot:
 
     def attach(self, pid: int, memory_bytes: int, max_tasks: int) -> Placement:
         """Create a cgroup per controller for one child, set its limits, move ``pid`` in, read back."""
+        return self.enter(pid, self.prepare(memory_bytes, max_tasks))
+
+    def prepare(self, memory_bytes: int, max_tasks: int) -> Placement:
+        """Create a cgroup per controller for one child and set its limits; nothing is in it yet."""
         self._remove_leftovers()
         placement = Placement(why_memory=self.why.get("memory", ""), why_pids=self.why.get("pids", ""))
         self._count += 1
         name = f"c{os.getpid()}-{self._count}"
-        made: dict[str, str] = {}
         for controller, base in self.bases.items():
             path = os.path.join(base, name)
-            if path in made.values():
-                made[controller] = path
+            if path in placement.made.values():
+                placement.made[controller] = path
                 continue
             try:
                 os.mkdir(path)
-                made[controller] = path
+                placement.made[controller] = path
                 placement.paths.append(path)
             except OSError as exc:
                 setattr(placement, f"why_{controller}", f"cgroup: {_permission(exc)} ({path})")
         try:
-            if "memory" in made:
-                self._limit_memory(made["memory"], memory_bytes)
-            if "pids" in made:
-                _write(os.path.join(made["pids"], "pids.max"), str(max_tasks))
-            for path in placement.paths:
-                _write(os.path.join(path, "cgroup.procs"), str(pid))
+            if "memory" in placement.made:
+                self._limit_memory(placement.made["memory"], memory_bytes)
+            if "pids" in placement.made:
+                _write(os.path.join(placement.made["pids"], "pids.max"), str(max_tasks))
         except OSError as exc:
-            problem = f"cgroup: {_permission(exc)}"
-            placement.why_memory = placement.why_memory or problem
-            placement.why_pids = placement.why_pids or problem
+            self._failed(placement, exc)
             return placement
-        self._read_back(pid, made, placement)
+        placement.ready = True
         return placement
+
+    def entry_files(self, placement: Placement) -> list[str]:
+        """What a child may write "0" to, to move itself in before any learner code runs: v1's ``tasks``.
+        A thread moving itself takes no global lock, while another process writing its pid to
+        ``cgroup.procs`` waits for an RCU grace period (measured here: 0.1 ms against 12 ms). Empty on
+        v2, where both wait. :meth:`enter` checks where the child really is."""
+        return [os.path.join(path, "tasks") for path in placement.paths] if self.version == 1 and placement.ready \
+            else []
+
+    def enter(self, pid: int, placement: Placement) -> Placement:
+        """Move ``pid`` into each of its cgroups it is not in yet, then read back what is in force."""
+        if not placement.ready:
+            return placement
+        try:
+            where = _own_cgroups(pid)
+            for controller, path in placement.made.items():
+                if not self._holds(where, controller, path):
+                    _write(os.path.join(path, "cgroup.procs"), str(pid))
+        except OSError as exc:
+            self._failed(placement, exc)
+            return placement
+        self._read_back(pid, placement.made, placement)
+        return placement
+
+    @staticmethod
+    def _failed(placement: Placement, exc: OSError) -> None:
+        problem = f"cgroup: {_permission(exc)}"
+        placement.why_memory = placement.why_memory or problem
+        placement.why_pids = placement.why_pids or problem
+
+    def _holds(self, where: dict[str, str], controller: str, path: str) -> bool:
+        """Whether a process whose /proc/PID/cgroup reads ``where`` is in ``path`` for ``controller``."""
+        if self._mounts is None:
+            self._mounts = _cgroup_mounts()
+        key = controller if self.version == 1 else ""
+        mount, root = self._mounts.get(key, ("", "/"))
+        expected = os.path.normpath("/" + os.path.relpath(path, mount)) if mount else ""
+        return bool(mount) and expected == os.path.normpath("/" + _relative(where.get(key, ""), root))
 
     def _limit_memory(self, path: str, memory_bytes: int) -> None:
         if self.version == 1:
@@ -159,15 +198,8 @@ class CgroupRoot:
         except OSError as exc:
             placement.why_memory = placement.why_pids = f"cgroup: the child's cgroups cannot be read ({exc.strerror})"
             return
-        if self._mounts is None:
-            self._mounts = _cgroup_mounts()
-        mounts = self._mounts
         for controller, path in made.items():
-            key = controller if self.version == 1 else ""
-            mount, root = mounts.get(key, ("", "/"))
-            expected = os.path.normpath("/" + os.path.relpath(path, mount)) if mount else ""
-            actual = os.path.normpath("/" + _relative(where.get(key, ""), root))
-            if not mount or expected != actual:
+            if not self._holds(where, controller, path):
                 setattr(placement, f"why_{controller}", f"cgroup: the child is not in {path}")
                 continue
             limit_file = {("memory", 1): "memory.limit_in_bytes", ("memory", 2): "memory.max",

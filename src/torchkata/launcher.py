@@ -450,6 +450,10 @@ class ChildProcess:
         if owner is not None:        # the learner's uid is not ours: it must be able to write its sandbox
             os.chown(sandbox.path, *owner)
             os.chown(sandbox.file, *owner)
+        # Its cgroups are made first; the child moves itself in where it can (cgroups.entry_files), before
+        # saying it started, and what it did not do is done below, from here, once it has.
+        self.cgroup = self._prepare_cgroups(job["limits"])
+        job["cgroup_entry"] = self.worker.cgroups.entry_files(self.cgroup)
         self.pid, self.channel = worker.fork(job)
         self.dead = False
         self.failure: Outcome | None = None        # the timeout or crash that ended this child
@@ -457,13 +461,10 @@ class ChildProcess:
         self.begun = False                         # the child's output goes to our files (see begin_test)
         self.output = sandbox.output
         self._pidfd = -1
-        self.cgroup = Placement()
         confined, credentials = self._receive_first("while the test process was starting")
         if isinstance(confined, dict) and confined.get("started") is True and credentials is not None:
-            # Its cgroups are made while it confines itself, not after: the first write to a cgroup.procs
-            # waits for an RCU grace period (~10 ms here), which would otherwise add to every child's start.
             # No learner code has run yet, so the pid is the child's own; its second message must agree.
-            self.cgroup = self._attach_cgroups(credentials[0], job["limits"])
+            self.cgroup = self.worker.cgroups.enter(credentials[0], self.cgroup)
             started_by = credentials[0]
             confined, credentials = self._receive_first("while the test process was starting")
             if credentials is not None and credentials[0] != started_by:
@@ -496,9 +497,9 @@ class ChildProcess:
                 self._pidfd = -1
         return self._receive(during), credentials
 
-    def _attach_cgroups(self, host_pid: int, limits: dict) -> Placement:
+    def _prepare_cgroups(self, limits: dict) -> Placement:
         memory = (int(limits["memory_mb"]) + int(self.worker.hello().get("zygote_rss_mb", 0))) << 20
-        return self.worker.cgroups.attach(host_pid, memory, int(limits["extra_processes"]) + 1)
+        return self.worker.cgroups.prepare(memory, int(limits["extra_processes"]) + 1)
 
     def _isolation(self, confined, credentials: tuple[int, int] | None) -> dict:
         """The child's report joined with what this side checks itself (see torchkata.isolation).
