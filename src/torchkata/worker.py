@@ -414,7 +414,7 @@ def _child(channel: socket.socket, job: dict) -> None:
 
 def _run_child(channel: socket.socket, job: dict) -> int:
     os.setpgid(0, 0)
-    _enter_cgroups(job.get("cgroup_entry") or [])
+    confinement.enter_cgroups(job.get("cgroup_entry") or [])
     protocol.send_message(channel, {"started": True})      # the trusted side checks its cgroups meanwhile
     _JAIL.forget_in_child()
     if _SIBLING["socket"] is not None:
@@ -436,21 +436,6 @@ def _run_child(channel: socket.socket, job: dict) -> int:
         cov.stop()
         cov.save()
     return 0
-
-
-def _enter_cgroups(files: list[str]) -> None:
-    """Move this (single-threaded) child into the cgroups the trusted side made for it, by writing 0
-    to their ``tasks`` files: no global lock, unlike another process writing its pid. Best effort:
-    the trusted side checks where the child is and moves it itself where this did not."""
-    for path in files:
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CLOEXEC)
-            try:
-                os.write(fd, b"0")
-            finally:
-                os.close(fd)
-        except OSError:
-            pass
 
 
 _SANDBOX = {"path": ""}
