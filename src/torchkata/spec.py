@@ -233,11 +233,9 @@ def _with_pattern(failure: SpecFailure, found) -> SpecFailure:
 
 def _identical(actual, expected, dtype, check_requires_grad: bool) -> bool:
     """The same shape, dtype (the one wanted), device and values (NaN never is identical)."""
-    import torch
-    return (actual.shape == expected.shape and actual.dtype == expected.dtype == dtype
-            and actual.device == expected.device
+    return (actual.dtype == dtype and actual.device == expected.device
             and not (check_requires_grad and actual.requires_grad != expected.requires_grad)
-            and torch.equal(actual.detach(), expected.detach()))
+            and _equal(actual, expected))
 
 
 def _values_close(actual, expected, rtol: float, atol: float) -> bool:
