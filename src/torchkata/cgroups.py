@@ -159,7 +159,7 @@ class CgroupRoot:
         except OSError as exc:
             self._failed(placement, exc)
             return placement
-        self._read_back(pid, placement.made, placement)
+        self._read_back(pid, placement)
         return placement
 
     @staticmethod
@@ -191,14 +191,14 @@ class CgroupRoot:
             except OSError:
                 pass
 
-    def _read_back(self, pid: int, made: dict[str, str], placement: Placement) -> None:
+    def _read_back(self, pid: int, placement: Placement) -> None:
         """What is really in force: the child's cgroups as /proc shows them, and their limits."""
         try:
             where = _own_cgroups(pid)
         except OSError as exc:
             placement.why_memory = placement.why_pids = f"cgroup: the child's cgroups cannot be read ({exc.strerror})"
             return
-        for controller, path in made.items():
+        for controller, path in placement.made.items():
             if not self._holds(where, controller, path):
                 setattr(placement, f"why_{controller}", f"cgroup: the child is not in {path}")
                 continue
